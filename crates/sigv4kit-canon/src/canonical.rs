@@ -1,0 +1,235 @@
+//! The canonical request, assembled from its parts and streamed into a sink.
+//!
+//! ```text
+//! METHOD \n canonical URI \n canonical query \n canonical headers \n signed headers \n payload
+//! ```
+//!
+//! Assembly happens in two steps because the pieces depend on each other: the
+//! signed-header list goes into the canonical query of a presigned URL
+//! (`X-Amz-SignedHeaders`), so [`PreparedRequest::prepare`] selects and sorts
+//! the headers first, and [`PreparedRequest::write`] then writes everything.
+//! All intermediate state lives in a reused [`Scratch`], so a warm signing
+//! allocates nothing here.
+
+use crate::error::CanonicalError;
+use crate::headers::{
+    AddedHeader, HeaderList, HeaderSelection, is_token_byte, write_canonical_headers,
+    write_signed_names,
+};
+use crate::path::{PathRules, write_canonical_path};
+use crate::payload::CanonicalPayload;
+use crate::query::QueryScratch;
+use crate::request::Request;
+use crate::sink::Sink;
+
+/// The rules that shape a canonical request beyond the request itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CanonicalRules {
+    /// Path normalization and encoding.
+    pub path: PathRules,
+    /// Which headers are signed.
+    pub headers: HeaderSelection,
+}
+
+/// Buffers reused from one canonicalization to the next.
+#[derive(Debug, Default, Clone)]
+pub struct Scratch {
+    path: Vec<u8>,
+    query: QueryScratch,
+    header_order: Vec<usize>,
+}
+
+/// A request whose headers are selected and sorted, ready to be written.
+#[derive(Debug)]
+pub struct PreparedRequest<'r, 's> {
+    request: &'r Request<'r>,
+    headers: HeaderList<'r>,
+    rules: &'r CanonicalRules,
+    payload: CanonicalPayload,
+    scratch: &'s mut Scratch,
+}
+
+impl<'r, 's> PreparedRequest<'r, 's> {
+    /// Validates the request and sorts its signed headers, together with the
+    /// headers the signer adds.
+    pub fn prepare(
+        request: &'r Request<'r>,
+        added_headers: &'r [AddedHeader<'r>],
+        payload: CanonicalPayload,
+        rules: &'r CanonicalRules,
+        scratch: &'s mut Scratch,
+    ) -> Result<Self, CanonicalError> {
+        if request.method.is_empty() || !request.method.bytes().all(is_token_byte) {
+            return Err(CanonicalError::InvalidMethod {
+                method: request.method.to_owned(),
+            });
+        }
+        if request.header("host").is_none() {
+            return Err(CanonicalError::MissingHost);
+        }
+        let headers = HeaderList {
+            request: request.headers,
+            added: added_headers,
+        };
+        headers.select_and_sort(&rules.headers, &mut scratch.header_order)?;
+        Ok(Self {
+            request,
+            headers,
+            rules,
+            payload,
+            scratch,
+        })
+    }
+
+    /// The payload line.
+    pub fn payload(&self) -> &CanonicalPayload {
+        &self.payload
+    }
+
+    /// Writes the signed-header list, e.g. `host;x-amz-date`.
+    pub fn write_signed_headers(&self, sink: &mut impl Sink) {
+        write_signed_names(&self.headers, &self.scratch.header_order, sink);
+    }
+
+    /// Writes the whole canonical request. `added_query` holds the plain
+    /// (unencoded) parameters the signer adds to a presigned URL.
+    pub fn write(&mut self, added_query: &[(&str, &[u8])], sink: &mut impl Sink) {
+        let scratch = &mut *self.scratch;
+        sink.put(self.request.method.as_bytes());
+        sink.put(b"\n");
+        write_canonical_path(self.request.path, self.rules.path, &mut scratch.path, sink);
+        sink.put(b"\n");
+        scratch.query.clear();
+        scratch.query.add_raw_query(self.request.query);
+        for (key, value) in added_query {
+            scratch.query.add_plain(key.as_bytes(), value);
+        }
+        scratch.query.write_sorted(sink);
+        sink.put(b"\n");
+        write_canonical_headers(&self.headers, &scratch.header_order, sink);
+        sink.put(b"\n");
+        write_signed_names(&self.headers, &scratch.header_order, sink);
+        sink.put(b"\n");
+        sink.put(self.payload.as_str().as_bytes());
+    }
+}
+
+/// The canonical request for `request` as text, with no headers or query
+/// parameters added: what a server recomputes from a request it received.
+pub fn canonical_request_text(
+    request: &Request<'_>,
+    rules: &CanonicalRules,
+) -> Result<String, CanonicalError> {
+    let payload =
+        CanonicalPayload::resolve(&request.payload, request.header("x-amz-content-sha256"))?;
+    let mut scratch = Scratch::default();
+    let mut prepared = PreparedRequest::prepare(request, &[], payload, rules, &mut scratch)?;
+    let mut out = Vec::new();
+    prepared.write(&[], &mut out);
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::headers::HeaderNames;
+    use crate::payload::Payload;
+    use crate::request::Header;
+
+    fn text(request: &Request<'_>, rules: &CanonicalRules) -> String {
+        canonical_request_text(request, rules).unwrap()
+    }
+
+    #[test]
+    fn repeated_headers_join_in_their_original_order() {
+        let headers = [
+            Header::new("Host", "example.amazonaws.com"),
+            Header::new("My-Header1", "value4"),
+            Header::new("my-header1", " value1"),
+            Header::new("MY-HEADER1", "value3 "),
+            Header::new("My-Header1", "value2"),
+        ];
+        let request = Request::new("GET", "/", &headers);
+        assert_eq!(
+            text(&request, &CanonicalRules::default()),
+            "GET\n/\n\nhost:example.amazonaws.com\nmy-header1:value4,value1,value3,value2\n\n\
+             host;my-header1\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn excluded_headers_are_not_signed() {
+        let headers = [
+            Header::new("User-Agent", "c sdk v1.0"),
+            Header::new("Host", "example.amazonaws.com"),
+            Header::new("Connection", "keep-alive"),
+            Header::new("Expect", "100-continue"),
+            Header::new("X-Amzn-Trace-Id", "x"),
+            Header::new("Transfer-Encoding", "chunked"),
+        ];
+        let request = Request::new("GET", "/", &headers);
+        let canonical = text(&request, &CanonicalRules::default());
+        assert!(canonical.ends_with(
+            "\n\nhost\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        ));
+    }
+
+    #[test]
+    fn exact_selection_requires_every_named_header() {
+        let headers = [
+            Header::new("Host", "h"),
+            Header::new("A", "1"),
+            Header::new("B", "2"),
+        ];
+        let request = Request::new("GET", "/", &headers);
+        let rules = CanonicalRules {
+            headers: HeaderSelection::Exactly(HeaderNames::new(["host", "b"]).unwrap()),
+            ..CanonicalRules::default()
+        };
+        assert!(text(&request, &rules).contains("\nb:2\nhost:h\n\nb;host\n"));
+        let rules = CanonicalRules {
+            headers: HeaderSelection::Exactly(HeaderNames::new(["host", "c"]).unwrap()),
+            ..CanonicalRules::default()
+        };
+        assert_eq!(
+            canonical_request_text(&request, &rules),
+            Err(CanonicalError::MissingSignedHeader { name: "c".into() })
+        );
+    }
+
+    #[test]
+    fn bad_requests_get_typed_errors() {
+        let headers = [Header::new("Host", "h")];
+        let rules = CanonicalRules::default();
+        assert!(matches!(
+            canonical_request_text(&Request::new("GE T", "/", &headers), &rules),
+            Err(CanonicalError::InvalidMethod { .. })
+        ));
+        assert_eq!(
+            canonical_request_text(&Request::new("GET", "/", &[]), &rules),
+            Err(CanonicalError::MissingHost)
+        );
+        let bad = [Header::new("Host", "h"), Header::new("Bad Name", "v")];
+        assert!(matches!(
+            canonical_request_text(&Request::new("GET", "/", &bad), &rules),
+            Err(CanonicalError::InvalidHeaderName { .. })
+        ));
+    }
+
+    #[test]
+    fn s3_rules_keep_the_path_and_hash_the_body() {
+        let headers = [Header::new("Host", "bucket.s3.amazonaws.com")];
+        let request =
+            Request::new("PUT", "/a%20b/./c", &headers).with_payload(Payload::Bytes(b"x"));
+        let rules = CanonicalRules {
+            path: PathRules::S3,
+            ..CanonicalRules::default()
+        };
+        let canonical = text(&request, &rules);
+        assert!(canonical.starts_with("PUT\n/a%20b/./c\n\n"));
+        assert!(
+            canonical
+                .ends_with("\n2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881")
+        );
+    }
+}

@@ -1,0 +1,175 @@
+//! Percent-encoding and hex, the AWS way.
+//!
+//! SigV4 percent-encodes every byte except the RFC 3986 unreserved set
+//! (`A-Z a-z 0-9 - _ . ~`), with upper-case hex digits, and a space is always
+//! `%20`, never `+`. See "URI encode" in
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>.
+//! The encoders here write runs of bytes that need no escaping in one call, so
+//! encoding costs about as much as copying.
+
+use crate::sink::Sink;
+
+const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
+const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Whether `byte` is in the RFC 3986 unreserved set, which SigV4 never encodes.
+#[inline]
+pub const fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
+}
+
+/// Writes `bytes` percent-encoded, leaving unreserved bytes and any byte for
+/// which `keep` returns true as they are.
+#[inline]
+pub fn percent_encode_into(bytes: &[u8], keep: impl Fn(u8) -> bool, sink: &mut impl Sink) {
+    let mut run_start = 0;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if is_unreserved(byte) || keep(byte) {
+            continue;
+        }
+        if run_start < index {
+            sink.put(&bytes[run_start..index]);
+        }
+        sink.put(&[
+            b'%',
+            UPPER_HEX[usize::from(byte >> 4)],
+            UPPER_HEX[usize::from(byte & 0xF)],
+        ]);
+        run_start = index + 1;
+    }
+    if run_start < bytes.len() {
+        sink.put(&bytes[run_start..]);
+    }
+}
+
+/// Writes `bytes` with every byte outside the unreserved set percent-encoded,
+/// as SigV4 encodes query keys, query values and the credential.
+#[inline]
+pub fn uri_encode_into(bytes: &[u8], sink: &mut impl Sink) {
+    percent_encode_into(bytes, |_| false, sink);
+}
+
+/// Returns `bytes` encoded like [`uri_encode_into`], as a `String`.
+pub fn uri_encode(bytes: &[u8]) -> String {
+    let mut out = Vec::with_capacity(bytes.len());
+    uri_encode_into(bytes, &mut out);
+    // Only ASCII was written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The value of an ASCII hex digit, either case.
+#[inline]
+pub const fn hex_value(digit: u8) -> Option<u8> {
+    match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        b'A'..=b'F' => Some(digit - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Appends `bytes` with every valid `%XX` escape decoded. A `%` not followed by
+/// two hex digits is kept literally, and `+` stays `+`: AWS does not treat it
+/// as a space.
+pub fn percent_decode_into(bytes: &[u8], out: &mut Vec<u8>) {
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if byte == b'%'
+            && let (Some(high), Some(low)) = (
+                bytes.get(index + 1).copied().and_then(hex_value),
+                bytes.get(index + 2).copied().and_then(hex_value),
+            )
+        {
+            out.push(high << 4 | low);
+            index += 3;
+            continue;
+        }
+        out.push(byte);
+        index += 1;
+    }
+}
+
+/// Lower-case hex of 32 bytes, as SigV4 writes digests and signatures.
+#[inline]
+pub fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (index, byte) in bytes.iter().enumerate() {
+        out[2 * index] = LOWER_HEX[usize::from(byte >> 4)];
+        out[2 * index + 1] = LOWER_HEX[usize::from(byte & 0xF)];
+    }
+    out
+}
+
+/// Writes `bytes` as lower-case hex into `out`, which must be twice as long.
+/// Returns the written prefix of `out`, or `None` if `out` is too short.
+pub fn hex_into<'o>(bytes: &[u8], out: &'o mut [u8]) -> Option<&'o [u8]> {
+    let written = out.get_mut(..bytes.len() * 2)?;
+    for (pair, byte) in written.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = LOWER_HEX[usize::from(byte >> 4)];
+        pair[1] = LOWER_HEX[usize::from(byte & 0xF)];
+    }
+    Some(written)
+}
+
+/// Decodes hex (either case) into `out`; `None` on an odd length, a non-hex
+/// digit, or a length that does not fill `out` exactly.
+pub fn decode_hex_exact(hex: &[u8], out: &mut [u8]) -> Option<()> {
+    if hex.len() != out.len() * 2 {
+        return None;
+    }
+    for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+        *byte = hex_value(pair[0])? << 4 | hex_value(pair[1])?;
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreserved_bytes_pass_through_and_others_are_upper_hex() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"AZaz09-_.~", "AZaz09-_.~"),
+            (b"a b", "a%20b"),
+            (b"a+b", "a%2Bb"),
+            (b"/", "%2F"),
+            (b"%", "%25"),
+            ("ሴ".as_bytes(), "%E1%88%B4"),
+            (b"\x00\xff", "%00%FF"),
+            (b"", ""),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(uri_encode(input), *expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn decoding_keeps_plus_and_broken_escapes() {
+        let cases: &[(&[u8], &[u8])] = &[
+            (b"a%20b", b"a b"),
+            (b"a+b", b"a+b"),
+            (b"%zz", b"%zz"),
+            (b"%4", b"%4"),
+            (b"%", b"%"),
+            (b"%e1%88%B4", "ሴ".as_bytes()),
+        ];
+        for (input, expected) in cases {
+            let mut out = Vec::new();
+            percent_decode_into(input, &mut out);
+            assert_eq!(&out, expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn hex_round_trips() {
+        let bytes: [u8; 32] = core::array::from_fn(|i| (i * 37) as u8);
+        let hex = hex32(&bytes);
+        let mut back = [0u8; 32];
+        decode_hex_exact(&hex, &mut back).unwrap();
+        assert_eq!(back, bytes);
+        assert!(decode_hex_exact(b"0g", &mut [0u8; 1]).is_none());
+        assert!(decode_hex_exact(b"000", &mut [0u8; 1]).is_none());
+    }
+}

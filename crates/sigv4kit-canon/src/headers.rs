@@ -1,0 +1,425 @@
+//! Canonical headers and the signed-header list.
+//!
+//! AWS rules (see "canonical headers" in
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>):
+//! - names are lower-cased and sorted;
+//! - values are trimmed, and every inner run of whitespace, an obsolete line
+//!   fold included, becomes one space. Whitespace means ASCII whitespace only,
+//!   as in the AWS CRT: a non-breaking space is content and stays;
+//! - a name that repeats is listed once, its values joined with `,` in the
+//!   order they came.
+//!
+//! Which headers are signed is a [`HeaderSelection`]. Sorting works on indices
+//! into the caller's headers, so no header is copied.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use crate::error::CanonicalError;
+use crate::request::Header;
+use crate::sink::Sink;
+
+/// Headers the signer never signs unless told otherwise: they are changed by
+/// proxies and HTTP stacks on the way, or carry the signature itself.
+pub const DEFAULT_EXCLUDED_HEADERS: &[&str] = &[
+    "authorization",
+    "user-agent",
+    "x-amzn-trace-id",
+    "transfer-encoding",
+    "connection",
+    "expect",
+];
+
+/// Whether `byte` may appear in a header name (an RFC 9110 `tchar`).
+#[inline]
+pub const fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric()
+        || matches!(
+            byte,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'.'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'|'
+                | b'~'
+        )
+}
+
+/// Whether `name` is a valid header name: non-empty and made of token bytes.
+#[inline]
+pub fn is_valid_header_name(name: &[u8]) -> bool {
+    !name.is_empty() && name.iter().all(|&byte| is_token_byte(byte))
+}
+
+/// ASCII whitespace as the AWS CRT counts it: space, tab, LF, VT, FF, CR.
+#[inline]
+pub const fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// Compares two header names as their lower-case forms compare.
+#[inline]
+pub fn cmp_names(a: &[u8], b: &[u8]) -> Ordering {
+    let common = a.len().min(b.len());
+    for index in 0..common {
+        let ordering = a[index]
+            .to_ascii_lowercase()
+            .cmp(&b[index].to_ascii_lowercase());
+        if ordering != Ordering::Equal {
+            return ordering;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// Writes `name` lower-cased.
+#[inline]
+pub fn write_lowercase(name: &[u8], sink: &mut impl Sink) {
+    let mut buffer = [0u8; 64];
+    for chunk in name.chunks(buffer.len()) {
+        let lowered = &mut buffer[..chunk.len()];
+        lowered.copy_from_slice(chunk);
+        lowered.make_ascii_lowercase();
+        sink.put(lowered);
+    }
+}
+
+/// Writes a header value trimmed, with each inner whitespace run as one space.
+#[inline]
+pub fn write_canonical_value(value: &[u8], sink: &mut impl Sink) {
+    let mut rest = value;
+    while let [first, tail @ ..] = rest {
+        if !is_ascii_space(*first) {
+            break;
+        }
+        rest = tail;
+    }
+    while let [head @ .., last] = rest {
+        if !is_ascii_space(*last) {
+            break;
+        }
+        rest = head;
+    }
+    let mut run_start = 0;
+    let mut index = 0;
+    while index < rest.len() {
+        if is_ascii_space(rest[index]) {
+            sink.put(&rest[run_start..index]);
+            sink.put(b" ");
+            while index < rest.len() && is_ascii_space(rest[index]) {
+                index += 1;
+            }
+            run_start = index;
+        } else {
+            index += 1;
+        }
+    }
+    sink.put(&rest[run_start..]);
+}
+
+/// The canonical form of one header value, as text (lossy for non-UTF-8).
+pub fn canonical_value(value: &[u8]) -> String {
+    let mut out = Vec::with_capacity(value.len());
+    write_canonical_value(value, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A validated list of lower-case header names.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HeaderNames(Arc<[Box<str>]>);
+
+impl HeaderNames {
+    /// Validates and lower-cases `names`.
+    pub fn new<I, S>(names: I) -> Result<Self, CanonicalError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut list = Vec::new();
+        for name in names {
+            let name = name.as_ref();
+            if !is_valid_header_name(name.as_bytes()) {
+                return Err(CanonicalError::InvalidHeaderName {
+                    name: name.to_owned(),
+                });
+            }
+            list.push(name.to_ascii_lowercase().into_boxed_str());
+        }
+        Ok(Self(list.into()))
+    }
+
+    /// The default exclusion list, [`DEFAULT_EXCLUDED_HEADERS`].
+    pub fn default_excluded() -> Self {
+        Self(
+            DEFAULT_EXCLUDED_HEADERS
+                .iter()
+                .map(|&name| Box::from(name))
+                .collect(),
+        )
+    }
+
+    /// This list with `names` added.
+    pub fn with<I, S>(&self, names: I) -> Result<Self, CanonicalError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let extra = Self::new(names)?;
+        Ok(Self(self.0.iter().chain(extra.0.iter()).cloned().collect()))
+    }
+
+    /// Whether `name` is in the list, ignoring ASCII case.
+    #[inline]
+    pub fn contains(&self, name: &[u8]) -> bool {
+        self.0
+            .iter()
+            .any(|listed| listed.as_bytes().eq_ignore_ascii_case(name))
+    }
+
+    /// The names, lower-cased.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|name| &**name)
+    }
+}
+
+impl std::fmt::Debug for HeaderNames {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// Which of a request's headers are signed.
+///
+/// Headers the signer adds itself (`x-amz-date`, `x-amz-region-set`, and the
+/// session token unless it is left out on purpose) are always signed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum HeaderSelection {
+    /// Every header except [`DEFAULT_EXCLUDED_HEADERS`].
+    #[default]
+    AllButDefaultExcluded,
+    /// Every header except these names; the list replaces the default one.
+    AllBut(HeaderNames),
+    /// Exactly these names. Each must be present in the request, or signing
+    /// fails with [`CanonicalError::MissingSignedHeader`]. A verifier uses this
+    /// to recompute a canonical request from its `SignedHeaders`.
+    Exactly(HeaderNames),
+}
+
+impl HeaderSelection {
+    /// Every header except the default list and these extra names.
+    pub fn excluding_also<I, S>(names: I) -> Result<Self, CanonicalError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Ok(Self::AllBut(HeaderNames::default_excluded().with(names)?))
+    }
+
+    /// Whether a header with this name is selected for signing.
+    #[inline]
+    pub fn selects(&self, name: &[u8]) -> bool {
+        match self {
+            Self::AllButDefaultExcluded => !DEFAULT_EXCLUDED_HEADERS
+                .iter()
+                .any(|excluded| excluded.as_bytes().eq_ignore_ascii_case(name)),
+            Self::AllBut(excluded) => !excluded.contains(name),
+            Self::Exactly(included) => included.contains(name),
+        }
+    }
+}
+
+/// A header the signer adds to the request: `x-amz-date` and friends.
+#[derive(Debug, Clone, Copy)]
+pub struct AddedHeader<'a> {
+    /// Lower-case name.
+    pub name: &'static str,
+    /// Value, already canonical.
+    pub value: &'a [u8],
+    /// Whether it is part of the signature.
+    pub signed: bool,
+}
+
+/// The request's headers and the signer's, as one indexable list.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HeaderList<'a> {
+    pub(crate) request: &'a [Header<'a>],
+    pub(crate) added: &'a [AddedHeader<'a>],
+}
+
+impl<'a> HeaderList<'a> {
+    #[inline]
+    pub(crate) fn name(&self, index: usize) -> &'a [u8] {
+        match self.request.get(index) {
+            Some(header) => header.name,
+            None => self.added[index - self.request.len()].name.as_bytes(),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn value(&self, index: usize) -> &'a [u8] {
+        match self.request.get(index) {
+            Some(header) => header.value,
+            None => self.added[index - self.request.len()].value,
+        }
+    }
+
+    /// Fills `order` with the indices of the signed headers, sorted by name,
+    /// repeats in their original order.
+    pub(crate) fn select_and_sort(
+        &self,
+        selection: &HeaderSelection,
+        order: &mut Vec<usize>,
+    ) -> Result<(), CanonicalError> {
+        order.clear();
+        for (index, header) in self.request.iter().enumerate() {
+            if !is_valid_header_name(header.name) {
+                return Err(CanonicalError::InvalidHeaderName {
+                    name: String::from_utf8_lossy(header.name).into_owned(),
+                });
+            }
+            if selection.selects(header.name) {
+                order.push(index);
+            }
+        }
+        let first_added = self.request.len();
+        order.extend(
+            self.added
+                .iter()
+                .enumerate()
+                .filter(|(_, added)| added.signed)
+                .map(|(offset, _)| first_added + offset),
+        );
+        order.sort_unstable_by(|&a, &b| cmp_names(self.name(a), self.name(b)).then(a.cmp(&b)));
+        if let HeaderSelection::Exactly(wanted) = selection {
+            for name in wanted.iter() {
+                let present = order
+                    .binary_search_by(|&index| cmp_names(self.name(index), name.as_bytes()))
+                    .is_ok();
+                if !present {
+                    return Err(CanonicalError::MissingSignedHeader {
+                        name: name.to_owned(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Calls `group` for each run of equal names in sorted `order`.
+#[inline]
+pub(crate) fn for_each_group(
+    list: &HeaderList<'_>,
+    order: &[usize],
+    mut group: impl FnMut(&[u8], &[usize]),
+) {
+    let mut start = 0;
+    while start < order.len() {
+        let name = list.name(order[start]);
+        let mut end = start + 1;
+        while end < order.len() && list.name(order[end]).eq_ignore_ascii_case(name) {
+            end += 1;
+        }
+        group(name, &order[start..end]);
+        start = end;
+    }
+}
+
+/// Writes the signed-header list: lower-case names joined by `;`.
+pub(crate) fn write_signed_names(list: &HeaderList<'_>, order: &[usize], sink: &mut impl Sink) {
+    let mut first = true;
+    for_each_group(list, order, |name, _| {
+        if !first {
+            sink.put(b";");
+        }
+        first = false;
+        write_lowercase(name, sink);
+    });
+}
+
+/// Writes the canonical headers block, each line ending in `\n`.
+pub(crate) fn write_canonical_headers(
+    list: &HeaderList<'_>,
+    order: &[usize],
+    sink: &mut impl Sink,
+) {
+    for_each_group(list, order, |name, members| {
+        write_lowercase(name, sink);
+        sink.put(b":");
+        for (position, &index) in members.iter().enumerate() {
+            if position > 0 {
+                sink.put(b",");
+            }
+            write_canonical_value(list.value(index), sink);
+        }
+        sink.put(b"\n");
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_trimming_and_folding_table() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"value1", "value1"),
+            (b" value1 ", "value1"),
+            (b"\"a   b   c\"", "\"a b c\""),
+            (b"value1\n  value2\n     value3", "value1 value2 value3"),
+            (b"\t a \t b \r\n", "a b"),
+            (b"   ", ""),
+            (b"", ""),
+            ("a\u{a0}b".as_bytes(), "a\u{a0}b"),
+            ("\u{a0}a".as_bytes(), "\u{a0}a"),
+            (b"a\x0b\x0cb", "a b"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(canonical_value(input), *expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn names_compare_as_lowercase() {
+        assert_eq!(cmp_names(b"My-Header", b"my-header"), Ordering::Equal);
+        assert_eq!(cmp_names(b"a", b"B"), Ordering::Less);
+        assert_eq!(cmp_names(b"x-amz", b"X-Amz-Date"), Ordering::Less);
+    }
+
+    #[test]
+    fn header_name_validation() {
+        assert!(is_valid_header_name(b"X-Amz-Date"));
+        assert!(!is_valid_header_name(b""));
+        assert!(!is_valid_header_name(b"bad name"));
+        assert!(!is_valid_header_name(b"bad:name"));
+        assert!(!is_valid_header_name("naïve".as_bytes()));
+    }
+
+    #[test]
+    fn default_selection_skips_the_exclusion_list_in_any_case() {
+        let selection = HeaderSelection::default();
+        for name in DEFAULT_EXCLUDED_HEADERS {
+            assert!(!selection.selects(name.to_ascii_uppercase().as_bytes()));
+        }
+        assert!(selection.selects(b"Host"));
+        assert!(selection.selects(b"X-Amz-Target"));
+    }
+
+    #[test]
+    fn custom_exclusions_add_to_the_defaults() {
+        let selection = HeaderSelection::excluding_also(["MyHeader", "anOtherHeader"]).unwrap();
+        assert!(!selection.selects(b"myheader"));
+        assert!(!selection.selects(b"AnotherHeader"));
+        assert!(!selection.selects(b"User-Agent"));
+        assert!(selection.selects(b"host"));
+        assert!(HeaderSelection::excluding_also(["bad name"]).is_err());
+    }
+}

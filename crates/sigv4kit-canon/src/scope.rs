@@ -1,0 +1,472 @@
+//! The pieces of the credential scope and the string to sign.
+//!
+//! SigV4 scopes a signature to `date/region/service/aws4_request`; SigV4A drops
+//! the region, which moves to the signed `X-Amz-Region-Set` instead. The string
+//! to sign is `algorithm \n amz-date \n scope \n hex(SHA-256(canonical request))`.
+//! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-string-to-sign>.
+//!
+//! Each piece is validated once, when it is built, and trusted after that.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::error::CanonicalError;
+use crate::sink::Sink;
+
+/// The terminator of every credential scope.
+pub const SCOPE_TERMINATOR: &str = "aws4_request";
+
+/// The two signing algorithms of Signature Version 4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    /// `AWS4-HMAC-SHA256`: symmetric, scoped to one region.
+    Sigv4,
+    /// `AWS4-ECDSA-P256-SHA256`: asymmetric, valid for a region set.
+    Sigv4a,
+}
+
+impl Algorithm {
+    /// The name used in `Authorization` and `X-Amz-Algorithm`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Sigv4 => "AWS4-HMAC-SHA256",
+            Self::Sigv4a => "AWS4-ECDSA-P256-SHA256",
+        }
+    }
+
+    /// Parses the name used in `Authorization` and `X-Amz-Algorithm`.
+    pub fn from_wire_name(name: &str) -> Option<Self> {
+        match name {
+            "AWS4-HMAC-SHA256" => Some(Self::Sigv4),
+            "AWS4-ECDSA-P256-SHA256" => Some(Self::Sigv4a),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A signing instant in the `X-Amz-Date` form, `YYYYMMDDTHHMMSSZ` (UTC).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AmzDate {
+    unix_seconds: i64,
+    text: [u8; 16],
+}
+
+impl AmzDate {
+    /// The instant `time`, truncated to whole seconds.
+    pub fn from_offset_date_time(time: OffsetDateTime) -> Result<Self, CanonicalError> {
+        let utc = time.to_offset(time::UtcOffset::UTC);
+        let year = utc.year();
+        if !(0..=9999).contains(&year) {
+            return Err(CanonicalError::InvalidTime {
+                value: time.to_string(),
+                reason: "the year must have four digits".into(),
+            });
+        }
+        let mut text = *b"00000000T000000Z";
+        write_digits(&mut text[0..4], year as u32);
+        write_digits(&mut text[4..6], u32::from(u8::from(utc.month())));
+        write_digits(&mut text[6..8], u32::from(utc.day()));
+        write_digits(&mut text[9..11], u32::from(utc.hour()));
+        write_digits(&mut text[11..13], u32::from(utc.minute()));
+        write_digits(&mut text[13..15], u32::from(utc.second()));
+        Ok(Self {
+            unix_seconds: utc.unix_timestamp(),
+            text,
+        })
+    }
+
+    /// The instant `time`, truncated to whole seconds.
+    pub fn from_system_time(time: SystemTime) -> Result<Self, CanonicalError> {
+        Self::from_offset_date_time(OffsetDateTime::from(time))
+    }
+
+    /// The instant `seconds` after the Unix epoch.
+    pub fn from_unix_seconds(seconds: i64) -> Result<Self, CanonicalError> {
+        let time = OffsetDateTime::from_unix_timestamp(seconds).map_err(|error| {
+            CanonicalError::InvalidTime {
+                value: seconds.to_string(),
+                reason: error.to_string(),
+            }
+        })?;
+        Self::from_offset_date_time(time)
+    }
+
+    /// Parses RFC 3339, e.g. `2015-08-30T12:36:00Z`.
+    pub fn parse_rfc3339(text: &str) -> Result<Self, CanonicalError> {
+        let time =
+            OffsetDateTime::parse(text, &Rfc3339).map_err(|error| CanonicalError::InvalidTime {
+                value: text.to_owned(),
+                reason: error.to_string(),
+            })?;
+        Self::from_offset_date_time(time)
+    }
+
+    /// Parses the `X-Amz-Date` form, `20150830T123600Z`.
+    pub fn parse_amz(text: &str) -> Result<Self, CanonicalError> {
+        let invalid = |reason: &str| CanonicalError::InvalidTime {
+            value: text.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let bytes = text.as_bytes();
+        let shape_ok = bytes.len() == 16
+            && bytes[8] == b'T'
+            && bytes[15] == b'Z'
+            && bytes[..8].iter().all(u8::is_ascii_digit)
+            && bytes[9..15].iter().all(u8::is_ascii_digit);
+        if !shape_ok {
+            return Err(invalid("expected YYYYMMDDTHHMMSSZ"));
+        }
+        let number = |range: std::ops::Range<usize>| -> u32 {
+            bytes[range]
+                .iter()
+                .fold(0, |value, digit| value * 10 + u32::from(digit - b'0'))
+        };
+        let month = time::Month::try_from(number(4..6) as u8).map_err(|_| invalid("bad month"))?;
+        let date = time::Date::from_calendar_date(number(0..4) as i32, month, number(6..8) as u8)
+            .map_err(|_| invalid("no such date"))?;
+        let clock = time::Time::from_hms(
+            number(9..11) as u8,
+            number(11..13) as u8,
+            number(13..15) as u8,
+        )
+        .map_err(|_| invalid("no such time of day"))?;
+        Self::from_offset_date_time(date.with_time(clock).assume_utc())
+    }
+
+    /// `YYYYMMDDTHHMMSSZ`.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits, 'T' and 'Z' are ever written.
+        std::str::from_utf8(&self.text).unwrap_or_default()
+    }
+
+    /// `YYYYMMDD`, the date of the credential scope.
+    pub fn date(&self) -> &str {
+        &self.as_str()[..8]
+    }
+
+    /// Seconds since the Unix epoch.
+    pub const fn unix_seconds(&self) -> i64 {
+        self.unix_seconds
+    }
+}
+
+impl fmt::Debug for AmzDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AmzDate({})", self.as_str())
+    }
+}
+
+impl fmt::Display for AmzDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+fn write_digits(out: &mut [u8], mut value: u32) {
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+}
+
+/// Characters a scope component may hold: no `/` (the scope separator), no
+/// whitespace, no `,` (the region-set separator).
+fn is_scope_char(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.')
+}
+
+macro_rules! scope_component {
+    ($(#[$doc:meta])* $name:ident, $error:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        pub struct $name(Arc<str>);
+
+        impl $name {
+            /// Validates `value`: non-empty, letters, digits, `-`, `_` and `.` only.
+            pub fn new(value: &str) -> Result<Self, CanonicalError> {
+                if value.is_empty() || !value.bytes().all(is_scope_char) {
+                    return Err(CanonicalError::$error {
+                        value: value.to_owned(),
+                    });
+                }
+                Ok(Self(Arc::from(value)))
+            }
+
+            /// The validated text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), &*self.0)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = CanonicalError;
+            fn from_str(value: &str) -> Result<Self, CanonicalError> {
+                Self::new(value)
+            }
+        }
+    };
+}
+
+scope_component!(
+    /// A service name as it appears in the credential scope, e.g. `s3`.
+    Service,
+    InvalidService
+);
+scope_component!(
+    /// A SigV4 region, e.g. `us-east-1`.
+    Region,
+    InvalidRegion
+);
+
+/// A SigV4A region set: the regions a signature is valid in, `*` for all.
+///
+/// Members are non-empty and hold no whitespace; a member may use `*` as a
+/// wildcard. It is written comma-joined, as `X-Amz-Region-Set` carries it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct RegionSet(Arc<str>);
+
+impl RegionSet {
+    /// Parses a comma-separated set such as `us-east-1,us-west-2` or `*`.
+    pub fn parse(value: &str) -> Result<Self, CanonicalError> {
+        Self::from_members(value.split(','))
+    }
+
+    /// Builds a set from its members.
+    pub fn from_members<'m>(
+        members: impl IntoIterator<Item = &'m str>,
+    ) -> Result<Self, CanonicalError> {
+        let mut joined = String::new();
+        for member in members {
+            let invalid = |reason| CanonicalError::InvalidRegionSet {
+                value: member.to_owned(),
+                reason,
+            };
+            if member.is_empty() {
+                return Err(invalid("a member is empty"));
+            }
+            if member.bytes().any(|byte| byte.is_ascii_whitespace()) {
+                return Err(invalid("a member contains whitespace"));
+            }
+            if !member
+                .bytes()
+                .all(|byte| is_scope_char(byte) || byte == b'*')
+            {
+                return Err(invalid(
+                    "a member may hold only letters, digits, '-', '_', '.' and '*'",
+                ));
+            }
+            if !joined.is_empty() {
+                joined.push(',');
+            }
+            joined.push_str(member);
+        }
+        if joined.is_empty() {
+            return Err(CanonicalError::InvalidRegionSet {
+                value: String::new(),
+                reason: "the set is empty",
+            });
+        }
+        Ok(Self(Arc::from(joined)))
+    }
+
+    /// The set `*`: every region.
+    pub fn any() -> Self {
+        Self(Arc::from("*"))
+    }
+
+    /// The set holding one region.
+    pub fn single(region: &Region) -> Self {
+        Self(Arc::from(region.as_str()))
+    }
+
+    /// The comma-joined form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The members.
+    pub fn members(&self) -> impl Iterator<Item = &str> {
+        self.0.split(',')
+    }
+}
+
+impl fmt::Debug for RegionSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RegionSet({:?})", &*self.0)
+    }
+}
+
+impl fmt::Display for RegionSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The credential scope of one signature.
+#[derive(Debug, Clone, Copy)]
+pub struct CredentialScope<'a> {
+    /// The signing date.
+    pub date: &'a AmzDate,
+    /// The region for SigV4; `None` for SigV4A, whose scope has none.
+    pub region: Option<&'a Region>,
+    /// The service.
+    pub service: &'a Service,
+}
+
+impl CredentialScope<'_> {
+    /// Writes `date/region/service/aws4_request` (or without the region).
+    pub fn write(&self, sink: &mut impl Sink) {
+        sink.put(self.date.date().as_bytes());
+        sink.put(b"/");
+        if let Some(region) = self.region {
+            sink.put(region.as_str().as_bytes());
+            sink.put(b"/");
+        }
+        sink.put(self.service.as_str().as_bytes());
+        sink.put(b"/");
+        sink.put(SCOPE_TERMINATOR.as_bytes());
+    }
+
+    /// The scope as text.
+    pub fn to_text(&self) -> String {
+        let mut out = String::with_capacity(64);
+        self.write(&mut out);
+        out
+    }
+}
+
+/// The string to sign: what the algorithm's key actually signs.
+#[derive(Debug, Clone, Copy)]
+pub struct StringToSign<'a> {
+    /// The signing algorithm.
+    pub algorithm: Algorithm,
+    /// The credential scope; its date gives the `X-Amz-Date` line.
+    pub scope: CredentialScope<'a>,
+    /// SHA-256 of the canonical request.
+    pub canonical_request_sha256: [u8; 32],
+}
+
+impl StringToSign<'_> {
+    /// Writes `algorithm \n amz-date \n scope \n hex(canonical request hash)`.
+    pub fn write(&self, sink: &mut impl Sink) {
+        sink.put(self.algorithm.as_str().as_bytes());
+        sink.put(b"\n");
+        sink.put(self.scope.date.as_str().as_bytes());
+        sink.put(b"\n");
+        self.scope.write(sink);
+        sink.put(b"\n");
+        sink.put(&crate::encoding::hex32(&self.canonical_request_sha256));
+    }
+
+    /// The string to sign as text.
+    pub fn to_text(&self) -> String {
+        let mut out = String::with_capacity(160);
+        self.write(&mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amz_date_forms_agree() {
+        let from_rfc = AmzDate::parse_rfc3339("2015-08-30T12:36:00Z").unwrap();
+        let from_amz = AmzDate::parse_amz("20150830T123600Z").unwrap();
+        let from_unix = AmzDate::from_unix_seconds(1_440_938_160).unwrap();
+        assert_eq!(from_rfc.as_str(), "20150830T123600Z");
+        assert_eq!(from_rfc.date(), "20150830");
+        assert_eq!(from_rfc, from_amz);
+        assert_eq!(from_rfc, from_unix);
+        let offset = AmzDate::parse_rfc3339("2015-08-30T14:36:00+02:00").unwrap();
+        assert_eq!(offset, from_rfc);
+    }
+
+    #[test]
+    fn malformed_amz_dates_are_errors() {
+        for text in [
+            "",
+            "20150830",
+            "20150830T123600",
+            "2015083OT123600Z",
+            "20151330T123600Z",
+            "20150230T123600Z",
+            "20150830T253600Z",
+            "20150830T123600Zx",
+            "२०१५0830T123600Z",
+        ] {
+            assert!(AmzDate::parse_amz(text).is_err(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn region_set_validation_table() {
+        let good = ["*", "us-east-1", "us-east-1,us-west-2", "us-*"];
+        for text in good {
+            assert_eq!(RegionSet::parse(text).unwrap().as_str(), text);
+        }
+        let bad = [
+            "",
+            ",",
+            "us-east-1,",
+            ",us-east-1",
+            "us east-1",
+            "us-east-1, us-west-2",
+            "a/b",
+        ];
+        for text in bad {
+            assert!(RegionSet::parse(text).is_err(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn scope_components_reject_separators() {
+        for bad in ["", "a/b", "a b", "a,b", "ü"] {
+            assert!(Service::new(bad).is_err(), "{bad:?}");
+            assert!(Region::new(bad).is_err(), "{bad:?}");
+        }
+        assert!(Service::new("vpc-lattice-svcs").is_ok());
+    }
+
+    #[test]
+    fn scope_has_no_region_for_sigv4a() {
+        let date = AmzDate::parse_amz("20150830T123600Z").unwrap();
+        let service = Service::new("service").unwrap();
+        let region = Region::new("us-east-1").unwrap();
+        let v4 = CredentialScope {
+            date: &date,
+            region: Some(&region),
+            service: &service,
+        };
+        let v4a = CredentialScope {
+            date: &date,
+            region: None,
+            service: &service,
+        };
+        assert_eq!(v4.to_text(), "20150830/us-east-1/service/aws4_request");
+        assert_eq!(v4a.to_text(), "20150830/service/aws4_request");
+    }
+}

@@ -1,0 +1,201 @@
+//! AWS credentials, with the secret kept out of sight.
+//!
+//! The secret access key is zeroized when dropped and never shown by `Debug`.
+//! A SHA-256 fingerprint of it is computed once, so that key caches can tell
+//! a rotated secret from the old one without holding the secret itself.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::error::SigningError;
+
+/// A secret access key. Zeroized on drop, redacted in `Debug`.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct SecretAccessKey(String);
+
+impl SecretAccessKey {
+    /// Wraps a secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    /// The secret itself. Every use is a place where it could leak: keep them few.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretAccessKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretAccessKey(<redacted>)")
+    }
+}
+
+/// A session token from STS. Zeroized on drop, redacted in `Debug`.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct SessionToken(String);
+
+impl SessionToken {
+    /// Wraps a token.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// The token, as it is sent.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionToken(<redacted>)")
+    }
+}
+
+/// The SHA-256 of a secret: safe to keep in a cache key, and changes when
+/// the secret is rotated.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SecretFingerprint([u8; 32]);
+
+impl SecretFingerprint {
+    /// The digest bytes.
+    pub const fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretFingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretFingerprint(..)")
+    }
+}
+
+/// An access key id, its secret, and an optional session token.
+#[derive(Clone)]
+pub struct Credentials {
+    access_key_id: String,
+    secret: SecretAccessKey,
+    fingerprint: SecretFingerprint,
+    session_token: Option<SessionToken>,
+}
+
+impl Credentials {
+    /// Credentials from their parts. The access key id and the secret must be
+    /// non-empty, and a session token, if given, too.
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: Option<String>,
+    ) -> Result<Self, SigningError> {
+        let access_key_id = access_key_id.into();
+        let secret = SecretAccessKey::new(secret_access_key);
+        if access_key_id.is_empty() {
+            return Err(SigningError::InvalidCredentials {
+                reason: "the access key id is empty",
+            });
+        }
+        if access_key_id
+            .bytes()
+            .any(|byte| byte == b'/' || byte.is_ascii_whitespace() || byte.is_ascii_control())
+        {
+            return Err(SigningError::InvalidCredentials {
+                reason: "the access key id contains '/', whitespace or a control character",
+            });
+        }
+        if secret.expose().is_empty() {
+            return Err(SigningError::InvalidCredentials {
+                reason: "the secret access key is empty",
+            });
+        }
+        if session_token.as_deref() == Some("") {
+            return Err(SigningError::InvalidCredentials {
+                reason: "the session token is empty",
+            });
+        }
+        let mut digest = Sha256::new();
+        digest.update(secret.expose().as_bytes());
+        Ok(Self {
+            access_key_id,
+            fingerprint: SecretFingerprint(digest.finalize().into()),
+            secret,
+            session_token: session_token.map(SessionToken::new),
+        })
+    }
+
+    /// The access key id, which is public.
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The secret access key.
+    pub fn secret(&self) -> &SecretAccessKey {
+        &self.secret
+    }
+
+    /// The SHA-256 of the secret, for cache keys.
+    pub fn secret_fingerprint(&self) -> &SecretFingerprint {
+        &self.fingerprint
+    }
+
+    /// The session token, if these are temporary credentials.
+    pub fn session_token(&self) -> Option<&SessionToken> {
+        self.session_token.as_ref()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret", &self.secret)
+            .field("session_token", &self.session_token)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_contains_the_secret_or_token() {
+        let credentials = Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            Some("token-value-123".into()),
+        )
+        .unwrap();
+        let shown = format!(
+            "{credentials:?} {:?} {:#?}",
+            credentials.secret(),
+            credentials
+        );
+        assert!(shown.contains("AKIDEXAMPLE"));
+        assert!(!shown.contains("wJalrXUtnFEMI"));
+        assert!(!shown.contains("token-value-123"));
+    }
+
+    #[test]
+    fn incomplete_credentials_are_refused() {
+        assert!(Credentials::new("", "secret", None).is_err());
+        assert!(Credentials::new("AKID", "", None).is_err());
+        assert!(Credentials::new("AK/ID", "secret", None).is_err());
+        assert!(Credentials::new("AKID", "secret", Some(String::new())).is_err());
+    }
+
+    #[test]
+    fn the_fingerprint_changes_with_the_secret() {
+        let a = Credentials::new("AKID", "one", None).unwrap();
+        let b = Credentials::new("AKID", "two", None).unwrap();
+        assert_ne!(a.secret_fingerprint(), b.secret_fingerprint());
+        assert_eq!(
+            a.secret_fingerprint(),
+            Credentials::new("OTHER", "one", None)
+                .unwrap()
+                .secret_fingerprint()
+        );
+    }
+}

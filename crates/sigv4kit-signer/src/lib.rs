@@ -1,0 +1,44 @@
+//! The [`Signer`] trait and the types sigv4kit's backends share.
+//!
+//! This crate holds no algorithm, as RustCrypto's `signature` crate holds
+//! none: it defines what signing takes ([`Credentials`], [`SigningParams`])
+//! and gives ([`SigningOutput`], [`SigningError`]), so that the SigV4 backend
+//! (`sigv4kit-hmac`) and the SigV4A backend (`sigv4kit-ecdsa`) are
+//! interchangeable behind a `Box<dyn Signer>`. The [`procedure`] module holds
+//! the steps both algorithms share, so that they cannot drift apart.
+//!
+//! ```
+//! use sigv4kit_canon::{AmzDate, Region, Service};
+//! use sigv4kit_signer::{Credentials, Expiry, SigningParams};
+//!
+//! let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+//! let params = SigningParams::new(
+//!     &credentials,
+//!     AmzDate::parse_rfc3339("2015-08-30T12:36:00Z")?,
+//!     Service::new("service")?,
+//!     Region::new("us-east-1")?,
+//! )
+//! .presigned(Expiry::from_secs(3600)?);
+//! assert!(format!("{params:?}").contains("<redacted>"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod credentials;
+pub mod error;
+pub mod output;
+pub mod params;
+pub mod procedure;
+pub mod signature;
+pub mod signer;
+
+pub use credentials::{Credentials, SecretAccessKey, SecretFingerprint, SessionToken};
+pub use error::SigningError;
+pub use output::SigningOutput;
+pub use params::{
+    Expiry, SessionTokenMode, SignatureLocation, SigningParams, SigningRegion, SigningSettings,
+};
+pub use signature::Signature;
+pub use signer::Signer;
+pub use sigv4kit_canon as canon;

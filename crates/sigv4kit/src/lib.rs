@@ -1,0 +1,36 @@
+//! sigv4kit: sign, and verify, HTTP requests with AWS Signature Version 4.
+//!
+//! This is the crate applications depend on. It gathers the request model
+//! and canonicalization ([`canon`]), the shared signing types ([`Signer`],
+//! [`Credentials`], [`SigningParams`]) and the algorithm backends: SigV4
+//! ([`HmacSigner`]) today, SigV4A next.
+//!
+//! ```
+//! use sigv4kit::canon::{AmzDate, Header, Region, Request, Service};
+//! use sigv4kit::{Credentials, HmacSigner, Signer, SigningParams};
+//!
+//! let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+//! let headers = [Header::new("Host", "example.amazonaws.com")];
+//! let request = Request::new("GET", "/", &headers);
+//! let params = SigningParams::new(
+//!     &credentials,
+//!     AmzDate::parse_rfc3339("2015-08-30T12:36:00Z")?,
+//!     Service::new("service")?,
+//!     Region::new("us-east-1")?,
+//! );
+//! let signer: Box<dyn Signer> = Box::new(HmacSigner::new());
+//! let output = signer.sign(&request, &params)?;
+//! for (name, value) in output.headers() {
+//!     println!("{name}: {value}");
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub use sigv4kit_canon as canon;
+pub use sigv4kit_hmac::HmacSigner;
+pub use sigv4kit_signer::{
+    Credentials, Expiry, SessionTokenMode, SignatureLocation, Signer, SigningError, SigningOutput,
+    SigningParams, SigningRegion, SigningSettings,
+};
