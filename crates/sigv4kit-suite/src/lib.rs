@@ -312,3 +312,133 @@ impl Tally {
         );
     }
 }
+
+/// A request as the known-answers files describe it (`request` objects).
+#[derive(Debug, Clone, Deserialize)]
+pub struct KnownRequest {
+    /// The method.
+    pub method: String,
+    /// The full URL.
+    pub url: String,
+    /// The headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body, if any.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Access key id.
+    pub access_key: String,
+    /// Secret access key.
+    pub secret_key: String,
+    /// Session token.
+    #[serde(default)]
+    pub session_token: Option<String>,
+    /// Region (v4) or region set (v4a).
+    #[serde(alias = "region_set")]
+    pub region: String,
+    /// Service.
+    pub service: String,
+    /// Signing time, RFC 3339.
+    pub time: String,
+    /// `headers` or `query`.
+    pub signature_location: String,
+    /// `signed`, `unsigned`, or a streaming literal.
+    pub payload: String,
+    /// Add `x-amz-content-sha256`.
+    pub content_sha256_header: bool,
+    /// Normalize the path.
+    pub normalize_path: bool,
+    /// Double-encode the path.
+    pub double_encode: bool,
+}
+
+impl KnownRequest {
+    /// Parses a `request` object.
+    pub fn from_json(value: &serde_json::Value) -> Self {
+        serde_json::from_value(value.clone())
+            .unwrap_or_else(|error| panic!("request: {error}: {value}"))
+    }
+
+    /// The request target (`/path?query`) of the URL.
+    pub fn target(&self) -> &str {
+        let after_scheme = self
+            .url
+            .split_once("://")
+            .map_or(self.url.as_str(), |(_, rest)| rest);
+        after_scheme
+            .find('/')
+            .map_or("/", |slash| &after_scheme[slash..])
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> Credentials {
+        Credentials::new(
+            self.access_key.clone(),
+            self.secret_key.clone(),
+            self.session_token.clone(),
+        )
+        .expect("credentials")
+    }
+
+    /// The headers as canonicalizer headers.
+    pub fn headers(&self) -> Vec<sigv4kit_canon::Header<'_>> {
+        self.headers
+            .iter()
+            .map(|(name, value)| sigv4kit_canon::Header::new(name, value))
+            .collect()
+    }
+
+    /// The payload mode.
+    pub fn payload(&self) -> Payload<'_> {
+        match self.payload.as_str() {
+            "signed" => Payload::Bytes(self.body.as_deref().unwrap_or_default().as_bytes()),
+            "unsigned" | "UNSIGNED-PAYLOAD" => Payload::Unsigned,
+            literal => sigv4kit_canon::StreamingPayload::ALL
+                .into_iter()
+                .find(|mode| mode.as_str() == literal)
+                .map(Payload::Streaming)
+                .unwrap_or_else(|| panic!("unknown payload {literal:?}")),
+        }
+    }
+
+    /// The signing parameters, with `extra` header exclusions.
+    pub fn params<'c>(
+        &self,
+        credentials: &'c Credentials,
+        region_set: bool,
+        excluded: &[String],
+    ) -> SigningParams<'c> {
+        let region = if region_set {
+            SigningRegion::RegionSet(RegionSet::parse(&self.region).expect("region set"))
+        } else {
+            SigningRegion::Region(Region::new(&self.region).expect("region"))
+        };
+        let mut rules = sigv4kit_canon::CanonicalRules {
+            path: PathRules {
+                normalize: self.normalize_path,
+                double_encode: self.double_encode,
+            },
+            ..Default::default()
+        };
+        if !excluded.is_empty() {
+            rules.headers =
+                sigv4kit_canon::HeaderSelection::excluding_also(excluded).expect("exclusions");
+        }
+        let params = SigningParams::new(
+            credentials,
+            AmzDate::parse_rfc3339(&self.time).expect("time"),
+            Service::new(&self.service).expect("service"),
+            region,
+        )
+        .with_settings(SigningSettings {
+            rules,
+            content_sha256_header: self.content_sha256_header,
+            capture_canonical_request: true,
+            ..SigningSettings::default()
+        });
+        match self.signature_location.as_str() {
+            "headers" => params,
+            "query" => params.presigned(Expiry::from_secs(3600).expect("expiry")),
+            other => panic!("unknown signature_location {other:?}"),
+        }
+    }
+}
