@@ -291,6 +291,48 @@ impl Tally {
         })
     }
 
+    /// Runs the checks of one case, counting it as passed when it compared
+    /// something and nothing failed, or as empty when it compared nothing.
+    pub fn case(&mut self, name: &str, checks: impl FnOnce(&mut Self)) {
+        let failures_before = self.failures.len();
+        let comparisons_before = self.comparisons;
+        checks(self);
+        if self.comparisons == comparisons_before {
+            self.empty_cases.push(name.to_owned());
+        } else if self.failures.len() == failures_before {
+            self.passed_cases += 1;
+        }
+    }
+
+    /// Compares a signing's canonical request and string to sign with the
+    /// case's expected files for `mode`, where it has them.
+    pub fn compare_canonical_forms(
+        &mut self,
+        case: &Case,
+        mode: Mode,
+        output: &sigv4kit_signer::SigningOutput,
+    ) {
+        let label = |what: &str| format!("{}-{what}", mode.prefix());
+        if let Some(expected) = case.expected(mode, "canonical-request.txt") {
+            let actual = output.canonical_request().unwrap_or_default();
+            self.compare(
+                &case.name,
+                &label("canonical-request"),
+                actual.as_bytes(),
+                &expected,
+            );
+        }
+        if let Some(expected) = case.expected(mode, "string-to-sign.txt") {
+            let actual = output.string_to_sign();
+            self.compare(
+                &case.name,
+                &label("string-to-sign"),
+                actual.as_bytes(),
+                &expected,
+            );
+        }
+    }
+
     /// Prints the summary and fails on any failure.
     pub fn finish(self, label: &str, total_cases: usize) {
         eprintln!(

@@ -3,7 +3,8 @@
 //! This is the crate applications depend on. It gathers the request model
 //! and canonicalization ([`canon`]), the shared signing types ([`Signer`],
 //! [`Credentials`], [`SigningParams`]) and the algorithm backends: SigV4
-//! ([`HmacSigner`]) today, SigV4A next.
+//! ([`HmacSigner`]) and SigV4A ([`EcdsaSigner`], with the pure-Rust `p256`
+//! engine by default, or AWS-LC with the `aws-lc` feature).
 //!
 //! ```
 //! use sigv4kit::canon::{AmzDate, Header, Region, Request, Service};
@@ -29,6 +30,9 @@
 #![deny(missing_docs)]
 
 pub use sigv4kit_canon as canon;
+#[cfg(feature = "aws-lc")]
+pub use sigv4kit_ecdsa::AwsLcEngine;
+pub use sigv4kit_ecdsa::{EcdsaSigner, P256Engine, PublicKey, SigningEngine};
 pub use sigv4kit_hmac::HmacSigner;
 pub use sigv4kit_signer::{
     Credentials, Expiry, SessionTokenMode, SignatureLocation, Signer, SigningError, SigningOutput,
