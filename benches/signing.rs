@@ -135,14 +135,7 @@ fn fixtures() -> Vec<Fixture> {
 }
 
 fn sigv4kit_sign(signer: &HmacSigner, fixture: &Fixture, params: &SigningParams<'_>) -> usize {
-    let mut headers = Vec::with_capacity(fixture.headers.len() + 1);
-    headers.push(Header::new("host", fixture.host));
-    headers.extend(
-        fixture
-            .headers
-            .iter()
-            .map(|(name, value)| Header::new(*name, value)),
-    );
+    let headers = fixture.request_headers();
     let request =
         Request::new(fixture.method, fixture.target, &headers).with_payload(fixture.payload());
     let output = signer.sign(&request, params).unwrap();
@@ -262,13 +255,7 @@ fn floor_sigv4_crypto(
 ) {
     let mut debug_params = params.clone();
     debug_params.settings.capture_canonical_request = true;
-    let mut headers = vec![Header::new("host", fixture.host)];
-    headers.extend(
-        fixture
-            .headers
-            .iter()
-            .map(|(name, value)| Header::new(*name, value)),
-    );
+    let headers = fixture.request_headers();
     let request =
         Request::new(fixture.method, fixture.target, &headers).with_payload(fixture.payload());
     let output = HmacSigner::new().sign(&request, &debug_params).unwrap();

@@ -12,10 +12,7 @@
 //! allocates nothing here.
 
 use crate::error::CanonicalError;
-use crate::headers::{
-    AddedHeader, HeaderList, HeaderSelection, is_token_byte, write_canonical_headers,
-    write_signed_names,
-};
+use crate::headers::{AddedHeader, HeaderList, HeaderSelection, SortedHeaders, is_token_byte};
 use crate::path::{PathRules, write_canonical_path};
 use crate::payload::CanonicalPayload;
 use crate::query::QueryScratch;
@@ -37,6 +34,7 @@ pub struct Scratch {
     path: Vec<u8>,
     query: QueryScratch,
     header_order: Vec<usize>,
+    header_groups: Vec<usize>,
 }
 
 /// A request whose headers are selected and sorted, ready to be written.
@@ -71,7 +69,11 @@ impl<'r, 's> PreparedRequest<'r, 's> {
             request: request.headers,
             added: added_headers,
         };
-        headers.select_and_sort(&rules.headers, &mut scratch.header_order)?;
+        headers.select_and_sort(
+            &rules.headers,
+            &mut scratch.header_order,
+            &mut scratch.header_groups,
+        )?;
         Ok(Self {
             request,
             headers,
@@ -88,7 +90,15 @@ impl<'r, 's> PreparedRequest<'r, 's> {
 
     /// Writes the signed-header list, e.g. `host;x-amz-date`.
     pub fn write_signed_headers(&self, sink: &mut impl Sink) {
-        write_signed_names(&self.headers, &self.scratch.header_order, sink);
+        self.sorted_headers().write_signed_names(sink);
+    }
+
+    fn sorted_headers(&self) -> SortedHeaders<'_> {
+        SortedHeaders {
+            list: self.headers,
+            order: &self.scratch.header_order,
+            group_ends: &self.scratch.header_groups,
+        }
     }
 
     /// Writes the whole canonical request. `added_query` holds the plain
@@ -106,9 +116,14 @@ impl<'r, 's> PreparedRequest<'r, 's> {
         }
         scratch.query.write_sorted(sink);
         sink.put(b"\n");
-        write_canonical_headers(&self.headers, &scratch.header_order, sink);
+        let sorted = SortedHeaders {
+            list: self.headers,
+            order: &scratch.header_order,
+            group_ends: &scratch.header_groups,
+        };
+        sorted.write_canonical_headers(sink);
         sink.put(b"\n");
-        write_signed_names(&self.headers, &scratch.header_order, sink);
+        sorted.write_signed_names(sink);
         sink.put(b"\n");
         sink.put(self.payload.as_str().as_bytes());
     }

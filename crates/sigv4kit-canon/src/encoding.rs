@@ -7,6 +7,8 @@
 //! The encoders here write runs of bytes that need no escaping in one call, so
 //! encoding costs about as much as copying.
 
+use arrayvec::ArrayString;
+
 use crate::sink::Sink;
 
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -99,6 +101,22 @@ pub fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
         out[2 * index + 1] = LOWER_HEX[usize::from(byte & 0xF)];
     }
     out
+}
+
+/// Lower-case hex of 32 bytes as text, validated once and stored inline.
+#[inline]
+pub fn hex32_text(bytes: &[u8; 32]) -> ArrayString<64> {
+    let hex = hex32(bytes);
+    ascii_array_string(&hex)
+}
+
+/// Inline text from bytes that are ASCII by construction (validated once).
+#[inline]
+pub fn ascii_array_string<const N: usize>(bytes: &[u8]) -> ArrayString<N> {
+    let mut text = ArrayString::new();
+    // Callers pass ASCII of at most N bytes; anything else yields empty text.
+    let _ = text.try_push_str(std::str::from_utf8(bytes).unwrap_or_default());
+    text
 }
 
 /// Writes `bytes` as lower-case hex into `out`, which must be twice as long.

@@ -68,28 +68,19 @@ pub const fn is_ascii_space(byte: u8) -> bool {
 /// Compares two header names as their lower-case forms compare.
 #[inline]
 pub fn cmp_names(a: &[u8], b: &[u8]) -> Ordering {
-    let common = a.len().min(b.len());
-    for index in 0..common {
+    let mut index = 0;
+    // Skip identical bytes quickly; only a differing byte needs case folding.
+    while let Some(offset) = a[index..].iter().zip(&b[index..]).position(|(x, y)| x != y) {
+        index += offset;
         let ordering = a[index]
             .to_ascii_lowercase()
             .cmp(&b[index].to_ascii_lowercase());
         if ordering != Ordering::Equal {
             return ordering;
         }
+        index += 1;
     }
     a.len().cmp(&b.len())
-}
-
-/// Writes `name` lower-cased.
-#[inline]
-pub fn write_lowercase(name: &[u8], sink: &mut impl Sink) {
-    let mut buffer = [0u8; 64];
-    for chunk in name.chunks(buffer.len()) {
-        let lowered = &mut buffer[..chunk.len()];
-        lowered.copy_from_slice(chunk);
-        lowered.make_ascii_lowercase();
-        sink.put(lowered);
-    }
 }
 
 /// Writes a header value trimmed, with each inner whitespace run as one space.
@@ -108,19 +99,21 @@ pub fn write_canonical_value(value: &[u8], sink: &mut impl Sink) {
         }
         rest = head;
     }
+    // Every ASCII space byte is at most 0x20: look for those first.
     let mut run_start = 0;
     let mut index = 0;
-    while index < rest.len() {
-        if is_ascii_space(rest[index]) {
-            sink.put(&rest[run_start..index]);
-            sink.put(b" ");
-            while index < rest.len() && is_ascii_space(rest[index]) {
-                index += 1;
-            }
-            run_start = index;
-        } else {
+    while let Some(offset) = rest[index..].iter().position(|&byte| byte <= b' ') {
+        index += offset;
+        if !is_ascii_space(rest[index]) {
+            index += 1;
+            continue;
+        }
+        sink.put(&rest[run_start..index]);
+        sink.put(b" ");
+        while index < rest.len() && is_ascii_space(rest[index]) {
             index += 1;
         }
+        run_start = index;
     }
     sink.put(&rest[run_start..]);
 }
@@ -272,13 +265,16 @@ impl<'a> HeaderList<'a> {
     }
 
     /// Fills `order` with the indices of the signed headers, sorted by name,
-    /// repeats in their original order.
+    /// repeats in their original order, and `group_ends` with the end (in
+    /// `order`) of each run of one name.
     pub(crate) fn select_and_sort(
         &self,
         selection: &HeaderSelection,
         order: &mut Vec<usize>,
+        group_ends: &mut Vec<usize>,
     ) -> Result<(), CanonicalError> {
         order.clear();
+        group_ends.clear();
         for (index, header) in self.request.iter().enumerate() {
             if !is_valid_header_name(header.name) {
                 return Err(CanonicalError::InvalidHeaderName {
@@ -310,58 +306,67 @@ impl<'a> HeaderList<'a> {
                 }
             }
         }
+        for position in 1..order.len() {
+            if !self
+                .name(order[position])
+                .eq_ignore_ascii_case(self.name(order[position - 1]))
+            {
+                group_ends.push(position);
+            }
+        }
+        if !order.is_empty() {
+            group_ends.push(order.len());
+        }
         Ok(())
     }
 }
 
-/// Calls `group` for each run of equal names in sorted `order`.
-#[inline]
-pub(crate) fn for_each_group(
-    list: &HeaderList<'_>,
-    order: &[usize],
-    mut group: impl FnMut(&[u8], &[usize]),
-) {
-    let mut start = 0;
-    while start < order.len() {
-        let name = list.name(order[start]);
-        let mut end = start + 1;
-        while end < order.len() && list.name(order[end]).eq_ignore_ascii_case(name) {
-            end += 1;
+/// Headers selected and sorted by [`HeaderList::select_and_sort`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SortedHeaders<'a> {
+    pub(crate) list: HeaderList<'a>,
+    pub(crate) order: &'a [usize],
+    pub(crate) group_ends: &'a [usize],
+}
+
+impl SortedHeaders<'_> {
+    /// Calls `group` with each name and the indices of its headers.
+    #[inline]
+    fn for_each_group(&self, mut group: impl FnMut(&[u8], &[usize])) {
+        let mut start = 0;
+        for &end in self.group_ends {
+            let members = &self.order[start..end];
+            group(self.list.name(members[0]), members);
+            start = end;
         }
-        group(name, &order[start..end]);
-        start = end;
     }
-}
 
-/// Writes the signed-header list: lower-case names joined by `;`.
-pub(crate) fn write_signed_names(list: &HeaderList<'_>, order: &[usize], sink: &mut impl Sink) {
-    let mut first = true;
-    for_each_group(list, order, |name, _| {
-        if !first {
-            sink.put(b";");
-        }
-        first = false;
-        write_lowercase(name, sink);
-    });
-}
-
-/// Writes the canonical headers block, each line ending in `\n`.
-pub(crate) fn write_canonical_headers(
-    list: &HeaderList<'_>,
-    order: &[usize],
-    sink: &mut impl Sink,
-) {
-    for_each_group(list, order, |name, members| {
-        write_lowercase(name, sink);
-        sink.put(b":");
-        for (position, &index) in members.iter().enumerate() {
-            if position > 0 {
-                sink.put(b",");
+    /// Writes the signed-header list: lower-case names joined by `;`.
+    pub(crate) fn write_signed_names(&self, sink: &mut impl Sink) {
+        let mut first = true;
+        self.for_each_group(|name, _| {
+            if !first {
+                sink.put(b";");
             }
-            write_canonical_value(list.value(index), sink);
-        }
-        sink.put(b"\n");
-    });
+            first = false;
+            sink.put_lowercase(name);
+        });
+    }
+
+    /// Writes the canonical headers block, each line ending in `\n`.
+    pub(crate) fn write_canonical_headers(&self, sink: &mut impl Sink) {
+        self.for_each_group(|name, members| {
+            sink.put_lowercase(name);
+            sink.put(b":");
+            for (position, &index) in members.iter().enumerate() {
+                if position > 0 {
+                    sink.put(b",");
+                }
+                write_canonical_value(self.list.value(index), sink);
+            }
+            sink.put(b"\n");
+        });
+    }
 }
 
 #[cfg(test)]

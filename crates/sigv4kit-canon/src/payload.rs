@@ -11,7 +11,9 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::encoding::{hex_value, hex32};
+use arrayvec::ArrayString;
+
+use crate::encoding::{ascii_array_string, hex_value, hex32, hex32_text};
 use crate::error::CanonicalError;
 
 /// Name of the header that carries the payload hash.
@@ -155,7 +157,7 @@ impl PayloadHasher {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum CanonicalPayload {
     /// Lower-case hex SHA-256.
-    Hash([u8; 64]),
+    Hash(ArrayString<64>),
     /// `UNSIGNED-PAYLOAD` or a streaming literal.
     Literal(&'static str),
 }
@@ -164,8 +166,7 @@ impl CanonicalPayload {
     /// The value as it appears in the canonical request.
     pub fn as_str(&self) -> &str {
         match self {
-            // Always ASCII hex digits.
-            Self::Hash(hex) => std::str::from_utf8(hex).unwrap_or_default(),
+            Self::Hash(hex) => hex,
             Self::Literal(literal) => literal,
         }
     }
@@ -178,9 +179,7 @@ impl CanonicalPayload {
                 .iter()
                 .all(|&byte| hex_value(byte).is_some() && !byte.is_ascii_uppercase())
         {
-            let mut hex = [0u8; 64];
-            hex.copy_from_slice(value);
-            return Some(Self::Hash(hex));
+            return Some(Self::Hash(ascii_array_string(value)));
         }
         std::iter::once(UNSIGNED_PAYLOAD)
             .chain(StreamingPayload::ALL.iter().map(|mode| mode.as_str()))
@@ -202,8 +201,9 @@ impl CanonicalPayload {
             Payload::FromHeader => {
                 return from_header.ok_or(CanonicalError::MissingContentSha256Header);
             }
-            Payload::Bytes(body) => Self::Hash(hex32(&Sha256::digest(body).into())),
-            Payload::Precomputed(hash) => Self::Hash(hex32(hash.as_bytes())),
+            Payload::Bytes([]) => Self::Hash(ascii_array_string(EMPTY_SHA256_HEX.as_bytes())),
+            Payload::Bytes(body) => Self::Hash(hex32_text(&Sha256::digest(body).into())),
+            Payload::Precomputed(hash) => Self::Hash(hex32_text(hash.as_bytes())),
             Payload::Unsigned => Self::Literal(UNSIGNED_PAYLOAD),
             Payload::Streaming(mode) => Self::Literal(mode.as_str()),
         };

@@ -13,7 +13,7 @@
 use std::ops::Range;
 
 use crate::encoding::{percent_decode_into, uri_encode_into};
-use crate::sink::Sink;
+use crate::sink::{AsciiSink, Sink};
 
 /// Reusable storage for canonical query parameters.
 #[derive(Debug, Default, Clone)]
@@ -122,7 +122,7 @@ pub fn canonical_query_string(raw: &[u8]) -> String {
     let mut scratch = QueryScratch::default();
     scratch.add_raw_query(raw);
     let mut out = String::new();
-    scratch.write_sorted(&mut out);
+    scratch.write_sorted(&mut AsciiSink(&mut out));
     out
 }
 
@@ -166,7 +166,7 @@ mod tests {
         scratch.add_raw_query(b"Z=1&A=2");
         scratch.add_plain(b"X-Amz-SignedHeaders", b"host;x-amz-date");
         let mut out = String::new();
-        scratch.write_sorted(&mut out);
+        scratch.write_sorted(&mut crate::sink::AsciiSink(&mut out));
         assert_eq!(out, "A=2&X-Amz-SignedHeaders=host%3Bx-amz-date&Z=1");
     }
 }

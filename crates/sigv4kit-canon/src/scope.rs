@@ -11,11 +11,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use arrayvec::ArrayString;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::error::CanonicalError;
-use crate::sink::Sink;
+use crate::sink::{AsciiSink, Sink};
 
 /// The terminator of every credential scope.
 pub const SCOPE_TERMINATOR: &str = "aws4_request";
@@ -58,7 +59,7 @@ impl fmt::Display for Algorithm {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AmzDate {
     unix_seconds: i64,
-    text: [u8; 16],
+    text: ArrayString<16>,
 }
 
 impl AmzDate {
@@ -81,7 +82,7 @@ impl AmzDate {
         write_digits(&mut text[13..15], u32::from(utc.second()));
         Ok(Self {
             unix_seconds: utc.unix_timestamp(),
-            text,
+            text: crate::encoding::ascii_array_string(&text),
         })
     }
 
@@ -145,8 +146,7 @@ impl AmzDate {
 
     /// `YYYYMMDDTHHMMSSZ`.
     pub fn as_str(&self) -> &str {
-        // Only ASCII digits, 'T' and 'Z' are ever written.
-        std::str::from_utf8(&self.text).unwrap_or_default()
+        &self.text
     }
 
     /// `YYYYMMDD`, the date of the credential scope.
@@ -349,10 +349,23 @@ impl CredentialScope<'_> {
         sink.put(SCOPE_TERMINATOR.as_bytes());
     }
 
+    /// Appends the scope to `out`.
+    pub fn push_to(&self, out: &mut String) {
+        out.push_str(self.date.date());
+        out.push('/');
+        if let Some(region) = self.region {
+            out.push_str(region.as_str());
+            out.push('/');
+        }
+        out.push_str(self.service.as_str());
+        out.push('/');
+        out.push_str(SCOPE_TERMINATOR);
+    }
+
     /// The scope as text.
     pub fn to_text(&self) -> String {
         let mut out = String::with_capacity(64);
-        self.write(&mut out);
+        self.push_to(&mut out);
         out
     }
 }
@@ -383,7 +396,7 @@ impl StringToSign<'_> {
     /// The string to sign as text.
     pub fn to_text(&self) -> String {
         let mut out = String::with_capacity(160);
-        self.write(&mut out);
+        self.write(&mut AsciiSink(&mut out));
         out
     }
 }

@@ -12,6 +12,18 @@ use sha2::{Digest, Sha256};
 pub trait Sink {
     /// Appends `bytes`.
     fn put(&mut self, bytes: &[u8]);
+
+    /// Appends `bytes` with ASCII letters lower-cased, as header names are
+    /// written. A sink with a buffer overrides this to lower-case in place.
+    fn put_lowercase(&mut self, bytes: &[u8]) {
+        let mut buffer = [0u8; 64];
+        for chunk in bytes.chunks(buffer.len()) {
+            let lowered = &mut buffer[..chunk.len()];
+            lowered.copy_from_slice(chunk);
+            lowered.make_ascii_lowercase();
+            self.put(lowered);
+        }
+    }
 }
 
 impl Sink for Sha256 {
@@ -28,13 +40,104 @@ impl Sink for Vec<u8> {
     }
 }
 
-impl Sink for String {
-    /// Appends the bytes, replacing invalid UTF-8 with U+FFFD; meant for
-    /// ASCII output such as hex digests and scopes.
+/// Appends bytes to a `String`: they are ASCII by construction (percent-encoded
+/// text, validated header names, hex), and anything that is not valid UTF-8
+/// becomes U+FFFD rather than corrupt text.
+#[derive(Debug)]
+pub struct AsciiSink<'a>(pub &'a mut String);
+
+impl Sink for AsciiSink<'_> {
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
         match std::str::from_utf8(bytes) {
-            Ok(text) => self.push_str(text),
-            Err(_) => self.push_str(&String::from_utf8_lossy(bytes)),
+            Ok(text) => self.0.push_str(text),
+            Err(_) => self.0.push_str(&String::from_utf8_lossy(bytes)),
+        }
+    }
+
+    #[inline]
+    fn put_lowercase(&mut self, bytes: &[u8]) {
+        let mut buffer = [0u8; 64];
+        for chunk in bytes.chunks(buffer.len()) {
+            let lowered = &mut buffer[..chunk.len()];
+            lowered.copy_from_slice(chunk);
+            lowered.make_ascii_lowercase();
+            self.put(lowered);
+        }
+    }
+}
+
+/// Gathers small writes into a stack buffer before passing them on.
+///
+/// The canonical request arrives as dozens of small pieces; handing each to
+/// SHA-256 separately costs more in per-call bookkeeping than in hashing.
+/// This buffer passes them on in chunks of up to `N` bytes (a whole
+/// get-vanilla canonical request in one), and large pieces straight through.
+/// Call [`finish`](Self::finish) to flush and get the inner sink back.
+#[derive(Debug)]
+pub struct Buffered<S, const N: usize = 512> {
+    inner: S,
+    buffer: [u8; N],
+    len: usize,
+}
+
+impl<S: Sink, const N: usize> Buffered<S, N> {
+    /// Buffers writes to `inner`.
+    #[inline]
+    pub fn new(inner: S) -> Self {
+        Self {
+            inner,
+            buffer: [0; N],
+            len: 0,
+        }
+    }
+
+    /// Flushes the buffer and returns the inner sink.
+    #[inline]
+    pub fn finish(mut self) -> S {
+        self.flush();
+        self.inner
+    }
+
+    #[inline]
+    fn flush(&mut self) {
+        if self.len > 0 {
+            self.inner.put(&self.buffer[..self.len]);
+            self.len = 0;
+        }
+    }
+}
+
+impl<S: Sink, const N: usize> Sink for Buffered<S, N> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        if let Some(room) = self.buffer.get_mut(self.len..self.len + bytes.len()) {
+            room.copy_from_slice(bytes);
+            self.len += bytes.len();
+            return;
+        }
+        self.flush();
+        if bytes.len() >= N {
+            self.inner.put(bytes);
+        } else {
+            self.buffer[..bytes.len()].copy_from_slice(bytes);
+            self.len = bytes.len();
+        }
+    }
+
+    #[inline]
+    fn put_lowercase(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() > N {
+            self.flush();
+        }
+        for chunk in bytes.chunks(N) {
+            if self.len + chunk.len() > N {
+                self.flush();
+            }
+            let room = &mut self.buffer[self.len..self.len + chunk.len()];
+            room.copy_from_slice(chunk);
+            room.make_ascii_lowercase();
+            self.len += chunk.len();
         }
     }
 }
@@ -43,6 +146,11 @@ impl<S: Sink + ?Sized> Sink for &mut S {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
         (**self).put(bytes);
+    }
+
+    #[inline]
+    fn put_lowercase(&mut self, bytes: &[u8]) {
+        (**self).put_lowercase(bytes);
     }
 }
 
@@ -55,6 +163,12 @@ impl<A: Sink, B: Sink> Sink for Tee<A, B> {
     fn put(&mut self, bytes: &[u8]) {
         self.0.put(bytes);
         self.1.put(bytes);
+    }
+
+    #[inline]
+    fn put_lowercase(&mut self, bytes: &[u8]) {
+        self.0.put_lowercase(bytes);
+        self.1.put_lowercase(bytes);
     }
 }
 
@@ -71,5 +185,38 @@ impl<A: Sink> Sink for MaybeTee<'_, A> {
         if let Some(copy) = self.1.as_deref_mut() {
             copy.extend_from_slice(bytes);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buffering_passes_every_byte_on_in_order() {
+        let pieces: Vec<Vec<u8>> = (0..200u32)
+            .map(|i| vec![i as u8; (i as usize * 7) % 41])
+            .collect();
+        let mut direct = Vec::new();
+        let mut buffered: Buffered<Vec<u8>, 64> = Buffered::new(Vec::new());
+        for piece in &pieces {
+            direct.put(piece);
+            buffered.put(piece);
+        }
+        buffered.put(&[9; 500]);
+        direct.put(&[9; 500]);
+        buffered.put_lowercase(b"X-Amz-Date");
+        direct.put(b"x-amz-date");
+        buffered.put_lowercase(&[b'A'; 150]);
+        direct.put(&[b'a'; 150]);
+        assert_eq!(buffered.finish(), direct);
+    }
+
+    #[test]
+    fn ascii_sink_never_corrupts_text() {
+        let mut text = String::new();
+        AsciiSink(&mut text).put(b"host;x-amz-date\xff");
+        AsciiSink(&mut text).put_lowercase(b";X-Amz-Target");
+        assert_eq!(text, "host;x-amz-date\u{FFFD};x-amz-target");
     }
 }

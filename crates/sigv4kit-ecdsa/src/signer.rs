@@ -9,6 +9,7 @@
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html>.
 
 use sha2::{Digest, Sha256};
+use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{Algorithm, Request};
 use sigv4kit_signer::procedure::sign_request;
 use sigv4kit_signer::{Credentials, Signature, Signer, SigningError, SigningOutput, SigningParams};
@@ -83,9 +84,9 @@ impl<E: SigningEngine> Signer for EcdsaSigner<E> {
     ) -> Result<SigningOutput, SigningError> {
         sign_request(Algorithm::Sigv4a, request, params, |string_to_sign| {
             let key = self.key_for(params.credentials)?;
-            let mut hasher = Sha256::new();
+            let mut hasher = Buffered::<_, 256>::new(Sha256::new());
             string_to_sign.write(&mut hasher);
-            let digest: [u8; 32] = hasher.finalize().into();
+            let digest: [u8; 32] = hasher.finish().finalize().into();
             let signature =
                 self.engine
                     .sign_prehash(&key, &digest)

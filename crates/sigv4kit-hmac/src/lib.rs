@@ -33,6 +33,7 @@ pub mod cache;
 pub mod kdf;
 
 use hmac::Mac;
+use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{Algorithm, Request, Sink};
 use sigv4kit_signer::procedure::sign_request;
 use sigv4kit_signer::{Signature, Signer, SigningError, SigningOutput, SigningParams};
@@ -98,7 +99,9 @@ impl Signer for HmacSigner {
                 region,
                 &params.service,
             );
-            string_to_sign.write(&mut MacSink(&mut mac));
+            let mut sink = Buffered::<_, 256>::new(MacSink(&mut mac));
+            string_to_sign.write(&mut sink);
+            sink.finish();
             Signature::from_raw(&mac.finalize().into_bytes())
         })
     }

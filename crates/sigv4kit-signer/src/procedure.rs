@@ -19,10 +19,10 @@ use sha2::{Digest, Sha256};
 use sigv4kit_canon::auth::ensure_unsigned;
 use sigv4kit_canon::encoding::uri_encode_into;
 use sigv4kit_canon::payload::CONTENT_SHA256_HEADER;
-use sigv4kit_canon::sink::MaybeTee;
+use sigv4kit_canon::sink::{AsciiSink, Buffered, MaybeTee};
 use sigv4kit_canon::{
     AddedHeader, Algorithm, CanonicalPayload, CredentialScope, PreparedRequest, Region, Request,
-    Scratch, StringToSign,
+    Scratch, Sink, StringToSign,
 };
 
 use crate::error::SigningError;
@@ -128,14 +128,15 @@ pub fn sign_request(
                 text.push_str(" Credential=");
                 text.push_str(access_key_id);
                 text.push('/');
-                let scope_range = append(&mut text, |text| scope.write(text));
+                let scope_range = append(&mut text, |text| scope.push_to(text));
                 text.push_str(", SignedHeaders=");
-                let signed_range = append(&mut text, |text| prepared.write_signed_headers(text));
+                let signed_range = append(&mut text, |text| {
+                    prepared.write_signed_headers(&mut AsciiSink(text))
+                });
                 text.push_str(", Signature=");
 
-                let mut hasher = MaybeTee(Sha256::new(), canonical_copy.as_mut());
-                prepared.write(&[], &mut hasher);
-                let canonical_request_sha256: [u8; 32] = hasher.0.finalize().into();
+                let canonical_request_sha256 =
+                    hash_canonical_request(&mut prepared, &[], canonical_copy.as_mut());
                 let string_to_sign = StringToSign {
                     algorithm,
                     scope,
@@ -174,20 +175,20 @@ pub fn sign_request(
                 let credential_plain = append(&mut text, |text| {
                     text.push_str(access_key_id);
                     text.push('/');
-                    scope.write(text);
+                    scope.push_to(text);
                 });
                 let scope_range =
                     credential_plain.start + access_key_id.len() + 1..credential_plain.end;
-                let signed_range = append(&mut text, |text| prepared.write_signed_headers(text));
+                let signed_range = append(&mut text, |text| {
+                    prepared.write_signed_headers(&mut AsciiSink(text))
+                });
                 let expires_range = append(&mut text, |text| {
                     let _ = write!(text, "{}", expires.as_secs());
                 });
                 let credential = append_encoded(&mut text, credential_plain.clone());
                 let signed_encoded = append_encoded(&mut text, signed_range.clone());
-                let security_token = token
-                    .map(|token| append(&mut text, |text| uri_encode_into(token.as_bytes(), text)));
-                let region_set_range = region_set
-                    .map(|set| append(&mut text, |text| uri_encode_into(set.as_bytes(), text)));
+                let security_token = token.map(|token| append_encoded_str(&mut text, token));
+                let region_set_range = region_set.map(|set| append_encoded_str(&mut text, set));
 
                 let signed_token = token.filter(|_| token_signed);
                 let candidates: [Option<(&str, &[u8])>; 7] = [
@@ -209,9 +210,11 @@ pub fn sign_request(
                     count += 1;
                 }
 
-                let mut hasher = MaybeTee(Sha256::new(), canonical_copy.as_mut());
-                prepared.write(&added_query[..count], &mut hasher);
-                let canonical_request_sha256: [u8; 32] = hasher.0.finalize().into();
+                let canonical_request_sha256 = hash_canonical_request(
+                    &mut prepared,
+                    &added_query[..count],
+                    canonical_copy.as_mut(),
+                );
                 let string_to_sign = StringToSign {
                     algorithm,
                     scope,
@@ -288,8 +291,25 @@ fn append_encoded(text: &mut String, plain: Range<usize>) -> Range<usize> {
     let start = text.len();
     let mut encoded = Vec::with_capacity(plain.len() + 16);
     uri_encode_into(text[plain].as_bytes(), &mut encoded);
-    text.push_str(&String::from_utf8_lossy(&encoded));
+    AsciiSink(text).put(&encoded);
     start..text.len()
+}
+
+fn append_encoded_str(text: &mut String, value: &str) -> Range<usize> {
+    append(text, |text| {
+        uri_encode_into(value.as_bytes(), &mut AsciiSink(text))
+    })
+}
+
+/// Streams the canonical request into SHA-256, and into `copy` if given.
+fn hash_canonical_request(
+    prepared: &mut PreparedRequest<'_, '_>,
+    added_query: &[(&str, &[u8])],
+    copy: Option<&mut Vec<u8>>,
+) -> [u8; 32] {
+    let mut sink = Buffered::<_, 512>::new(MaybeTee(Sha256::new(), copy));
+    prepared.write(added_query, &mut sink);
+    sink.finish().0.finalize().into()
 }
 
 fn lossless_text(bytes: Vec<u8>) -> String {

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use arrayvec::ArrayString;
+
 use crate::error::SigningError;
 
 /// The longest raw signature: a DER ECDSA P-256 signature.
@@ -14,8 +16,7 @@ pub const MAX_SIGNATURE_BYTES: usize = 72;
 /// A signature as lower-case hex, stored inline.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Signature {
-    hex: [u8; 2 * MAX_SIGNATURE_BYTES],
-    len: u8,
+    hex: ArrayString<{ 2 * MAX_SIGNATURE_BYTES }>,
 }
 
 impl Signature {
@@ -31,15 +32,13 @@ impl Signature {
             })?
             .len();
         Ok(Self {
-            hex,
-            len: written as u8,
+            hex: sigv4kit_canon::encoding::ascii_array_string(&hex[..written]),
         })
     }
 
     /// The lower-case hex text.
     pub fn as_str(&self) -> &str {
-        // Only hex digits are ever stored.
-        std::str::from_utf8(&self.hex[..usize::from(self.len)]).unwrap_or_default()
+        &self.hex
     }
 }
 
