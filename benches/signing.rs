@@ -175,6 +175,24 @@ mod peer {
         settings
     }
 
+    pub fn sign_v4a(
+        fixture: &Fixture,
+        url: &str,
+        identity: &Identity,
+        settings: &SigningSettings,
+    ) -> usize {
+        let params = aws_sigv4::sign::v4a::SigningParams::builder()
+            .identity(identity)
+            .region_set(fixture.region)
+            .name(fixture.service)
+            .time(UNIX_EPOCH + Duration::from_secs(UNIX_TIME))
+            .settings(settings.clone())
+            .build()
+            .unwrap()
+            .into();
+        sign_with_params(fixture, url, &params)
+    }
+
     pub fn sign_v4(
         fixture: &Fixture,
         url: &str,
@@ -190,6 +208,14 @@ mod peer {
             .build()
             .unwrap()
             .into();
+        sign_with_params(fixture, url, &params)
+    }
+
+    fn sign_with_params(
+        fixture: &Fixture,
+        url: &str,
+        params: &aws_sigv4::http_request::SigningParams<'_>,
+    ) -> usize {
         let headers = std::iter::once(("host", fixture.host)).chain(
             fixture
                 .headers
@@ -202,7 +228,7 @@ mod peer {
             SignableBody::Bytes(&fixture.body)
         };
         let request = SignableRequest::new(fixture.method, url, headers, body).unwrap();
-        let (instructions, signature) = sign(request, &params).unwrap().into_parts();
+        let (instructions, signature) = sign(request, params).unwrap().into_parts();
         black_box(instructions);
         signature.len()
     }
@@ -319,10 +345,16 @@ fn bench_sigv4_key_derivation(c: &mut Criterion) {
     group.finish();
 }
 
+mod sigv4a;
+
 criterion_group!(
     benches,
     bench_sigv4_signing,
     bench_payload_hashing,
-    bench_sigv4_key_derivation
+    bench_sigv4_key_derivation,
+    sigv4a::bench_sigv4a_signing,
+    sigv4a::bench_ecdsa_floors,
+    sigv4a::bench_sigv4a_verify,
+    sigv4a::bench_sigv4a_key_derivation
 );
 criterion_main!(benches);

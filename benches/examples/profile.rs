@@ -11,7 +11,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let which = args.next().unwrap_or_else(|| "get".into());
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(100_000);
-    let token = (which == "post").then(|| "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI".to_owned());
+    let token = (which.ends_with("post")).then(|| "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI".to_owned());
     let credentials = Credentials::new(
         "AKIDEXAMPLE",
         "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
@@ -19,7 +19,7 @@ fn main() {
     )
     .unwrap();
     let body = [b'x'; 300];
-    let headers: Vec<Header<'_>> = if which == "post" {
+    let headers: Vec<Header<'_>> = if which.ends_with("post") {
         vec![
             Header::new("host", "dynamodb.us-east-1.amazonaws.com"),
             Header::new("content-type", "application/x-amz-json-1.0"),
@@ -31,7 +31,7 @@ fn main() {
     } else {
         vec![Header::new("host", "example.amazonaws.com")]
     };
-    let payload = if which == "post" {
+    let payload = if which.ends_with("post") {
         Payload::Bytes(&body)
     } else {
         Payload::Bytes(&[])
@@ -44,6 +44,10 @@ fn main() {
         Service::new("service").unwrap(),
         Region::new("us-east-1").unwrap(),
     );
+    if which.starts_with("peer") {
+        println!("{}", peer(&which, count, &headers, &body));
+        return;
+    }
     let signer = if which == "cold" {
         HmacSigner::with_cache_capacity(0)
     } else {
@@ -58,4 +62,44 @@ fn main() {
             .len();
     }
     println!("{total}");
+}
+
+/// The same signings through aws-sigv4, for instruction-count comparisons.
+fn peer(which: &str, count: usize, headers: &[Header<'_>], body: &[u8]) -> usize {
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    use std::time::{Duration, UNIX_EPOCH};
+    let token = which.ends_with("post").then(|| "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI".to_owned());
+    let identity: aws_smithy_runtime_api::client::identity::Identity =
+        aws_credential_types::Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", token, None, "profile").into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("service")
+        .time(UNIX_EPOCH + Duration::from_secs(1_440_938_160))
+        .settings(SigningSettings::default())
+        .build()
+        .unwrap()
+        .into();
+    let pairs: Vec<(String, String)> = headers
+        .iter()
+        .map(|h| (String::from_utf8_lossy(h.name).into_owned(), String::from_utf8_lossy(h.value).into_owned()))
+        .collect();
+    let host = &pairs[0].1;
+    let url = format!("https://{host}/");
+    let method = if which.ends_with("post") { "POST" } else { "GET" };
+    let body = if which.ends_with("post") { body } else { &[][..] };
+    let mut total = 0;
+    for _ in 0..count {
+        let request = SignableRequest::new(
+            method,
+            black_box(&url),
+            pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+            SignableBody::Bytes(body),
+        )
+        .unwrap();
+        let (instructions, signature) = sign(request, &params).unwrap().into_parts();
+        black_box(instructions);
+        total += signature.len();
+    }
+    total
 }

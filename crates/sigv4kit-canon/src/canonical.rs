@@ -12,7 +12,7 @@
 //! allocates nothing here.
 
 use crate::error::CanonicalError;
-use crate::headers::{AddedHeader, HeaderList, HeaderSelection, SortedHeaders, is_token_byte};
+use crate::headers::{AddedHeader, HeaderList, HeaderSelection, SortScratch, is_token_byte};
 use crate::path::{PathRules, write_canonical_path};
 use crate::payload::CanonicalPayload;
 use crate::query::QueryScratch;
@@ -33,8 +33,7 @@ pub struct CanonicalRules {
 pub struct Scratch {
     path: Vec<u8>,
     query: QueryScratch,
-    header_order: Vec<usize>,
-    header_groups: Vec<usize>,
+    headers: SortScratch,
 }
 
 /// A request whose headers are selected and sorted, ready to be written.
@@ -69,11 +68,7 @@ impl<'r, 's> PreparedRequest<'r, 's> {
             request: request.headers,
             added: added_headers,
         };
-        headers.select_and_sort(
-            &rules.headers,
-            &mut scratch.header_order,
-            &mut scratch.header_groups,
-        )?;
+        headers.select_and_sort(&rules.headers, &mut scratch.headers)?;
         Ok(Self {
             request,
             headers,
@@ -90,15 +85,10 @@ impl<'r, 's> PreparedRequest<'r, 's> {
 
     /// Writes the signed-header list, e.g. `host;x-amz-date`.
     pub fn write_signed_headers(&self, sink: &mut impl Sink) {
-        self.sorted_headers().write_signed_names(sink);
-    }
-
-    fn sorted_headers(&self) -> SortedHeaders<'_> {
-        SortedHeaders {
-            list: self.headers,
-            order: &self.scratch.header_order,
-            group_ends: &self.scratch.header_groups,
-        }
+        self.scratch
+            .headers
+            .view(self.headers)
+            .write_signed_names(sink);
     }
 
     /// Writes the whole canonical request. `added_query` holds the plain
@@ -116,11 +106,7 @@ impl<'r, 's> PreparedRequest<'r, 's> {
         }
         scratch.query.write_sorted(sink);
         sink.put(b"\n");
-        let sorted = SortedHeaders {
-            list: self.headers,
-            order: &scratch.header_order,
-            group_ends: &scratch.header_groups,
-        };
+        let sorted = scratch.headers.view(self.headers);
         sorted.write_canonical_headers(sink);
         sink.put(b"\n");
         sorted.write_signed_names(sink);

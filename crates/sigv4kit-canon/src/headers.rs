@@ -264,17 +264,23 @@ impl<'a> HeaderList<'a> {
         }
     }
 
-    /// Fills `order` with the indices of the signed headers, sorted by name,
-    /// repeats in their original order, and `group_ends` with the end (in
-    /// `order`) of each run of one name.
+    /// Fills `sorted.order` with the indices of the signed headers, sorted by
+    /// name, repeats in their original order; `sorted.group_ends` with the end
+    /// (in `order`) of each run of one name; and `sorted.signed_names` with the
+    /// signed-header list, lower-cased once here and reused by every writer.
     pub(crate) fn select_and_sort(
         &self,
         selection: &HeaderSelection,
-        order: &mut Vec<usize>,
-        group_ends: &mut Vec<usize>,
+        sorted: &mut SortScratch,
     ) -> Result<(), CanonicalError> {
+        let SortScratch {
+            order,
+            group_ends,
+            signed_names,
+        } = sorted;
         order.clear();
         group_ends.clear();
+        signed_names.clear();
         for (index, header) in self.request.iter().enumerate() {
             if !is_valid_header_name(header.name) {
                 return Err(CanonicalError::InvalidHeaderName {
@@ -306,66 +312,74 @@ impl<'a> HeaderList<'a> {
                 }
             }
         }
-        for position in 1..order.len() {
-            if !self
-                .name(order[position])
-                .eq_ignore_ascii_case(self.name(order[position - 1]))
-            {
+        for position in 1..=order.len() {
+            let ends_group = position == order.len()
+                || !self
+                    .name(order[position])
+                    .eq_ignore_ascii_case(self.name(order[position - 1]));
+            if ends_group {
+                if !group_ends.is_empty() {
+                    signed_names.push(b';');
+                }
+                let name_start = signed_names.len();
+                signed_names.extend_from_slice(self.name(order[position - 1]));
+                signed_names[name_start..].make_ascii_lowercase();
                 group_ends.push(position);
             }
         }
-        if !order.is_empty() {
-            group_ends.push(order.len());
-        }
         Ok(())
+    }
+}
+
+/// Reused storage for [`HeaderList::select_and_sort`].
+#[derive(Debug, Default, Clone)]
+pub(crate) struct SortScratch {
+    order: Vec<usize>,
+    group_ends: Vec<usize>,
+    signed_names: Vec<u8>,
+}
+
+impl SortScratch {
+    /// A view of the sorted headers of `list`.
+    pub(crate) fn view<'a>(&'a self, list: HeaderList<'a>) -> SortedHeaders<'a> {
+        SortedHeaders {
+            list,
+            scratch: self,
+        }
     }
 }
 
 /// Headers selected and sorted by [`HeaderList::select_and_sort`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SortedHeaders<'a> {
-    pub(crate) list: HeaderList<'a>,
-    pub(crate) order: &'a [usize],
-    pub(crate) group_ends: &'a [usize],
+    list: HeaderList<'a>,
+    scratch: &'a SortScratch,
 }
 
 impl SortedHeaders<'_> {
-    /// Calls `group` with each name and the indices of its headers.
-    #[inline]
-    fn for_each_group(&self, mut group: impl FnMut(&[u8], &[usize])) {
-        let mut start = 0;
-        for &end in self.group_ends {
-            let members = &self.order[start..end];
-            group(self.list.name(members[0]), members);
-            start = end;
-        }
-    }
-
     /// Writes the signed-header list: lower-case names joined by `;`.
+    #[inline]
     pub(crate) fn write_signed_names(&self, sink: &mut impl Sink) {
-        let mut first = true;
-        self.for_each_group(|name, _| {
-            if !first {
-                sink.put(b";");
-            }
-            first = false;
-            sink.put_lowercase(name);
-        });
+        sink.put(&self.scratch.signed_names);
     }
 
     /// Writes the canonical headers block, each line ending in `\n`.
     pub(crate) fn write_canonical_headers(&self, sink: &mut impl Sink) {
-        self.for_each_group(|name, members| {
-            sink.put_lowercase(name);
+        let names = &self.scratch.signed_names;
+        let mut names = names.split(|&byte| byte == b';');
+        let mut start = 0;
+        for &end in &self.scratch.group_ends {
+            sink.put(names.next().unwrap_or_default());
             sink.put(b":");
-            for (position, &index) in members.iter().enumerate() {
+            for (position, &index) in self.scratch.order[start..end].iter().enumerate() {
                 if position > 0 {
                     sink.put(b",");
                 }
                 write_canonical_value(self.list.value(index), sink);
             }
             sink.put(b"\n");
-        });
+            start = end;
+        }
     }
 }
 

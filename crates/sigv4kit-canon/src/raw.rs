@@ -8,7 +8,7 @@
 //! continues the previous header, newline included; the first empty line ends
 //! the headers and everything after it is the body, byte for byte.
 //!
-//! Lines end with `\n`; a `\r` before it is tolerated and left out, so files
+//! Lines end with `\n`; `\r` before it is tolerated and left out, so files
 //! saved with CRLF line ends read the same. The parser borrows from its input
 //! and never panics: every malformed input is a [`RawRequestError`].
 
@@ -203,7 +203,9 @@ impl<'a> Iterator for Lines<'a> {
             None => (rest.len(), rest.len()),
         };
         let mut text = &rest[..length];
-        if let [head @ .., b'\r'] = text {
+        // Every `\r` before the line end goes: a value ending in `\r` could
+        // not be written back, since its `\r` would read as a line end.
+        while let [head @ .., b'\r'] = text {
             text = head;
         }
         let start = self.position;

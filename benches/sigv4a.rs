@@ -1,0 +1,184 @@
+//! SigV4A: signing with each engine against `aws-sigv4`, verification, key
+//! derivation, and the raw ECDSA floors of `p256` and `aws-lc-rs`.
+//!
+//! Included by `signing.rs`, which owns the fixtures.
+
+use std::hint::black_box;
+
+use aws_lc_rs::digest::{Digest as AwsLcDigest, SHA256 as AWS_LC_SHA256};
+use aws_lc_rs::signature::{
+    ECDSA_P256_SHA256_ASN1, ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair,
+    UnparsedPublicKey,
+};
+use criterion::Criterion;
+use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
+use sha2::{Digest, Sha256};
+use sigv4kit_canon::{Header, RegionSet, Request};
+use sigv4kit_ecdsa::hazmat::scalar_bytes;
+use sigv4kit_ecdsa::{
+    AwsLcEngine, EcdsaSigner, P256Engine, SigningEngine, derive_signing_key, verify,
+};
+use sigv4kit_signer::{Expiry, Signer, SigningParams, SigningRegion};
+
+use crate::{ACCESS_KEY, Fixture, SECRET, fixtures, peer};
+
+fn sign_with<S: Signer>(signer: &S, fixture: &Fixture, params: &SigningParams<'_>) -> usize {
+    let headers: Vec<Header<'_>> = fixture.request_headers();
+    let request =
+        Request::new(fixture.method, fixture.target, &headers).with_payload(fixture.payload());
+    signer.sign(&request, params).unwrap().signature().len()
+}
+
+fn sigv4a_params<'c>(
+    fixture: &Fixture,
+    credentials: &'c sigv4kit_signer::Credentials,
+) -> SigningParams<'c> {
+    let mut params = fixture.params(credentials);
+    params.region = SigningRegion::RegionSet(RegionSet::parse(fixture.region).unwrap());
+    params
+}
+
+pub fn bench_sigv4a_signing(c: &mut Criterion) {
+    let p256_signer = EcdsaSigner::new();
+    let aws_lc_signer = EcdsaSigner::with_engine(AwsLcEngine::new());
+    for fixture in fixtures() {
+        let credentials = fixture.credentials();
+        let url = fixture.url();
+        let identity = peer::identity(&fixture);
+        for presign in [false, true] {
+            let mode = if presign { "query" } else { "header" };
+            let mut params = sigv4a_params(&fixture, &credentials);
+            if presign {
+                params = params.presigned(Expiry::from_secs(3600).unwrap());
+            }
+            let mut group = c.benchmark_group(format!("sigv4a-{mode}.{}", fixture.name));
+            group.bench_function("sigv4kit-p256", |b| {
+                b.iter(|| sign_with(&p256_signer, &fixture, black_box(&params)))
+            });
+            group.bench_function("sigv4kit-aws-lc", |b| {
+                b.iter(|| sign_with(&aws_lc_signer, &fixture, black_box(&params)))
+            });
+            let settings = peer::settings(&fixture, presign);
+            group.bench_function("aws-sigv4", |b| {
+                b.iter(|| peer::sign_v4a(&fixture, black_box(&url), &identity, &settings))
+            });
+            group.finish();
+        }
+    }
+
+    let fixture = &fixtures()[0];
+    let credentials = fixture.credentials();
+    let params = sigv4a_params(fixture, &credentials);
+    let mut group = c.benchmark_group(format!("sigv4a-cold.{}", fixture.name));
+    group.bench_function("sigv4kit-p256", |b| {
+        b.iter(|| sign_with(&EcdsaSigner::new(), fixture, black_box(&params)))
+    });
+    group.finish();
+}
+
+/// Raw P-256 sign and verify of a 32-byte prehash: what SigV4A cannot avoid.
+pub fn bench_ecdsa_floors(c: &mut Criterion) {
+    let key = derive_signing_key(ACCESS_KEY, SECRET.as_bytes()).unwrap();
+    let scalar = scalar_bytes(&key);
+    let public = key.public_key();
+    let digest: [u8; 32] = Sha256::digest(b"AWS4-ECDSA-P256-SHA256\n20150830T123600Z\n...").into();
+
+    let p256_key = p256::ecdsa::SigningKey::from_bytes(&(*scalar).into()).unwrap();
+    let p256_verifying = *p256_key.verifying_key();
+    let p256_signature: p256::ecdsa::Signature = p256_key.sign_prehash(&digest).unwrap();
+
+    let aws_lc_key = EcdsaKeyPair::from_private_key_and_public_key(
+        &ECDSA_P256_SHA256_ASN1_SIGNING,
+        &scalar[..],
+        &public.to_uncompressed_sec1(),
+    )
+    .unwrap();
+    let aws_lc_digest = AwsLcDigest::import_less_safe(&digest, &AWS_LC_SHA256).unwrap();
+    let aws_lc_signature = aws_lc_key.sign_digest(&aws_lc_digest).unwrap();
+    let aws_lc_public = aws_lc_key.public_key().as_ref().to_vec();
+
+    let mut group = c.benchmark_group("ecdsa-sign");
+    group.bench_function("floor-p256", |b| {
+        b.iter(|| -> p256::ecdsa::Signature { p256_key.sign_prehash(black_box(&digest)).unwrap() })
+    });
+    group.bench_function("floor-aws-lc", |b| {
+        b.iter(|| aws_lc_key.sign_digest(black_box(&aws_lc_digest)).unwrap())
+    });
+    group.bench_function("sigv4kit-p256", |b| {
+        b.iter(|| {
+            P256Engine::new()
+                .sign_prehash(&key, black_box(&digest))
+                .unwrap()
+        })
+    });
+    let aws_lc_engine = AwsLcEngine::new();
+    group.bench_function("sigv4kit-aws-lc", |b| {
+        b.iter(|| {
+            aws_lc_engine
+                .sign_prehash(&key, black_box(&digest))
+                .unwrap()
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("ecdsa-verify");
+    group.bench_function("floor-p256", |b| {
+        b.iter(|| {
+            p256_verifying
+                .verify_prehash(black_box(&digest), &p256_signature)
+                .unwrap()
+        })
+    });
+    group.bench_function("floor-aws-lc", |b| {
+        b.iter(|| {
+            UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, &aws_lc_public)
+                .verify_digest(black_box(&aws_lc_digest), aws_lc_signature.as_ref())
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
+/// SigV4A verification of a signed string to sign (hex decode, DER parse,
+/// SHA-256, ECDSA verify), with each engine, against the raw verify floors
+/// in `ecdsa-verify`.
+pub fn bench_sigv4a_verify(c: &mut Criterion) {
+    let fixture = &fixtures()[1];
+    let credentials = fixture.credentials();
+    let params = sigv4a_params(fixture, &credentials);
+    let signer = EcdsaSigner::new();
+    let headers = fixture.request_headers();
+    let request =
+        Request::new(fixture.method, fixture.target, &headers).with_payload(fixture.payload());
+    let output = signer.sign(&request, &params).unwrap();
+    let string_to_sign = output.string_to_sign();
+    let signature = output.signature().to_owned();
+    let public = signer.public_key(&credentials).unwrap();
+    let der = sigv4kit_ecdsa::DerSignature::from_hex(&signature).unwrap();
+    let aws_lc = AwsLcEngine::new();
+
+    let mut group = c.benchmark_group("ecdsa-verify");
+    group.bench_function("sigv4kit-p256", |b| {
+        b.iter(|| verify(black_box(string_to_sign.as_bytes()), &signature, &public).unwrap())
+    });
+    group.bench_function("sigv4kit-aws-lc", |b| {
+        b.iter(|| {
+            aws_lc
+                .verify(
+                    &public,
+                    black_box(string_to_sign.as_bytes()),
+                    der.as_bytes(),
+                )
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
+pub fn bench_sigv4a_key_derivation(c: &mut Criterion) {
+    let mut group = c.benchmark_group("kdf.sigv4a");
+    group.bench_function("sigv4kit", |b| {
+        b.iter(|| derive_signing_key(black_box(ACCESS_KEY), SECRET.as_bytes()).unwrap())
+    });
+    group.finish();
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Summarizes the criterion results of benches/signing.rs: sigv4kit against
+aws-sigv4 and the floors, with the speed targets of the project.
+
+  cargo bench -p sigv4kit-benches --bench signing -- --quick
+  python3 scripts/bench-summary.py          # table and targets
+  python3 scripts/bench-summary.py --ci     # also exit 1 if sigv4kit is more
+                                            # than 10% slower than aws-sigv4
+                                            # on any signing bench
+
+Bench ids are <group>/<implementation>; times are criterion's median
+estimates. The CI guard compares confidence bounds: it fails only when the
+lower bound of sigv4kit's mean is above 1.10 times the upper bound of
+aws-sigv4's, so that noise on a shared machine cannot turn CI red.
+"""
+import json
+import pathlib
+import sys
+
+root = pathlib.Path(__file__).resolve().parent.parent / "target" / "criterion"
+results = {}
+bounds = {}
+for bench in root.glob("**/new/benchmark.json"):
+    meta = json.loads(bench.read_text())
+    estimates = json.loads((bench.parent / "estimates.json").read_text())
+    key = (meta["group_id"], meta["function_id"])
+    results.setdefault(key[0], {})[key[1]] = estimates["median"]["point_estimate"]
+    interval = estimates["mean"]["confidence_interval"]
+    bounds[key] = (interval["lower_bound"], interval["upper_bound"])
+
+if not results:
+    sys.exit(f"bench-summary: no criterion results under {root}; run the benches first")
+
+
+def fmt(ns):
+    return f"{ns / 1000:9.2f} us" if ns >= 1000 else f"{ns:9.1f} ns"
+
+
+print(f"{'group':34} {'implementation':18} {'median':>12}  vs aws-sigv4")
+for group in sorted(results):
+    peer = results[group].get("aws-sigv4")
+    for name, ns in sorted(results[group].items()):
+        ratio = f"{peer / ns:6.2f}x faster" if peer and name != "aws-sigv4" else ""
+        print(f"{group:34} {name:18} {fmt(ns):>12}  {ratio}")
+
+
+def get(group, name):
+    return results.get(group, {}).get(name)
+
+
+checks = []
+
+
+def target(label, value, minimum=None, maximum=None):
+    if value is None:
+        checks.append((label, "not measured", None))
+        return
+    ok = (minimum is None or value >= minimum) and (maximum is None or value <= maximum)
+    bound = f">= {minimum}" if minimum is not None else f"<= {maximum}"
+    checks.append((label, f"{value:.2f} (target {bound})", ok))
+
+
+def ratio(a, b):
+    return a / b if a and b else None
+
+
+for fixture, minimum in [("get-vanilla", 5.0), ("dynamodb-post", 4.0)]:
+    group = f"sigv4-header.{fixture}"
+    target(f"SigV4 header warm, {fixture}: aws-sigv4 / sigv4kit", ratio(get(group, "aws-sigv4"), get(group, "sigv4kit")), minimum=minimum)
+for fixture in ["get-vanilla", "dynamodb-post", "lattice-post"]:
+    group = f"sigv4-cold.{fixture}"
+    target(f"SigV4 cold, {fixture}: aws-sigv4 / sigv4kit", ratio(get(group, "aws-sigv4"), get(group, "sigv4kit")), minimum=2.0)
+for fixture in ["get-vanilla", "dynamodb-post", "lattice-post"]:
+    group = f"sigv4a-header.{fixture}"
+    target(f"SigV4A p256, {fixture}: sigv4kit / raw p256 sign", ratio(get(group, "sigv4kit-p256"), get("ecdsa-sign", "floor-p256")), maximum=1.05)
+    target(f"SigV4A p256, {fixture}: aws-sigv4 / sigv4kit", ratio(get(group, "aws-sigv4"), get(group, "sigv4kit-p256")), minimum=1.0)
+    target(f"SigV4A aws-lc, {fixture}: sigv4kit / raw aws-lc sign", ratio(get(group, "sigv4kit-aws-lc"), get("ecdsa-sign", "floor-aws-lc")), maximum=1.10)
+    target(f"SigV4A aws-lc, {fixture}: aws-sigv4 / sigv4kit", ratio(get(group, "aws-sigv4"), get(group, "sigv4kit-aws-lc")), minimum=4.0)
+for engine in ["p256", "aws-lc"]:
+    target(f"SigV4A verify {engine}: sigv4kit / raw verify", ratio(get("ecdsa-verify", f"sigv4kit-{engine}"), get("ecdsa-verify", f"floor-{engine}")), maximum=1.10)
+target("SigV4 verify / SigV4 sign (get-vanilla)", ratio(get("sigv4-verify.get-vanilla", "sigv4kit"), get("sigv4-header.get-vanilla", "sigv4kit")), maximum=1.0)
+target("payload hash 1 MiB: throughput vs raw sha2", ratio(get("payload-hash.1MiB", "floor-sha2"), get("payload-hash.1MiB", "sigv4kit")), minimum=0.95)
+
+print("\ntargets:")
+for label, text, ok in checks:
+    mark = {True: "met", False: "MISSED", None: "-"}[ok]
+    print(f"  [{mark:6}] {label}: {text}")
+
+regressions = []
+for group, impls in results.items():
+    if not group.startswith(("sigv4-", "sigv4a-")) or "aws-sigv4" not in impls:
+        continue
+    peer_upper = bounds[(group, "aws-sigv4")][1]
+    for name, ns in impls.items():
+        if name.startswith("sigv4kit") and bounds[(group, name)][0] > 1.10 * peer_upper:
+            regressions.append(f"{group}/{name}: {fmt(ns)} against aws-sigv4 {fmt(impls['aws-sigv4'])}")
+if regressions:
+    print("\nsigv4kit is more than 10% slower than aws-sigv4 on:")
+    for line in regressions:
+        print("  " + line)
+    if "--ci" in sys.argv:
+        sys.exit(1)
+print("\nbench guard: sigv4kit is nowhere more than 10% slower than aws-sigv4" if not regressions else "")
