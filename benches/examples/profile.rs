@@ -48,6 +48,19 @@ fn main() {
         println!("{}", peer(&which, count, &headers, &body));
         return;
     }
+    if which == "v4a-lc" {
+        let signer = sigv4kit_ecdsa::EcdsaSigner::with_engine(sigv4kit_ecdsa::AwsLcEngine::new());
+        let mut total = 0;
+        for _ in 0..count {
+            total += signer
+                .sign(black_box(&request), black_box(&params))
+                .unwrap()
+                .signature()
+                .len();
+        }
+        println!("{total}");
+        return;
+    }
     let signer = if which == "cold" {
         HmacSigner::with_cache_capacity(0)
     } else {
@@ -70,7 +83,14 @@ fn peer(which: &str, count: usize, headers: &[Header<'_>], body: &[u8]) -> usize
     use std::time::{Duration, UNIX_EPOCH};
     let token = which.ends_with("post").then(|| "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI".to_owned());
     let identity: aws_smithy_runtime_api::client::identity::Identity =
-        aws_credential_types::Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", token, None, "profile").into();
+        aws_credential_types::Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            token,
+            None,
+            "profile",
+        )
+        .into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
         .region("us-east-1")
@@ -82,12 +102,25 @@ fn peer(which: &str, count: usize, headers: &[Header<'_>], body: &[u8]) -> usize
         .into();
     let pairs: Vec<(String, String)> = headers
         .iter()
-        .map(|h| (String::from_utf8_lossy(h.name).into_owned(), String::from_utf8_lossy(h.value).into_owned()))
+        .map(|h| {
+            (
+                String::from_utf8_lossy(h.name).into_owned(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
         .collect();
     let host = &pairs[0].1;
     let url = format!("https://{host}/");
-    let method = if which.ends_with("post") { "POST" } else { "GET" };
-    let body = if which.ends_with("post") { body } else { &[][..] };
+    let method = if which.ends_with("post") {
+        "POST"
+    } else {
+        "GET"
+    };
+    let body = if which.ends_with("post") {
+        body
+    } else {
+        &[][..]
+    };
     let mut total = 0;
     for _ in 0..count {
         let request = SignableRequest::new(
