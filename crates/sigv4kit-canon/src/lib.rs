@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod authorization;
 pub mod canonical;
 pub mod encoding;
 pub mod error;
@@ -48,6 +49,10 @@ pub mod resign;
 pub mod scope;
 pub mod sink;
 
+pub use authorization::{
+    AuthorizationError, AuthorizationHeader, Credential, Placement, RequestSignature,
+    SignatureBytes,
+};
 pub use canonical::{CanonicalRules, PreparedRequest, Scratch, canonical_request_text};
 pub use error::CanonicalError;
 pub use headers::{AddedHeader, HeaderNames, HeaderSelection};

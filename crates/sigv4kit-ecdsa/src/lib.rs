@@ -16,6 +16,8 @@
 //! * [`hazmat`]: the sharp low-level pieces, for tests and interop.
 //! * [`EcdsaSigner`]: the `Signer` for SigV4A, sharing every request rule with
 //!   SigV4 through `sigv4kit-signer`'s procedure.
+//! * [`EcdsaVerifier`]: the `Verifier` for SigV4A, which checks a received
+//!   request's signature with only the public key.
 //!
 //! ```
 //! use sigv4kit_ecdsa::{derive_signing_key, verify, P256Engine, SigningEngine};
@@ -42,6 +44,7 @@ pub mod hazmat;
 mod hex;
 mod kdf;
 mod public_key;
+mod request_verifier;
 mod signer;
 mod signing_key;
 mod verify;
@@ -54,6 +57,7 @@ pub use engine::{EngineError, P256Engine, SigningEngine};
 pub use hex::HexError;
 pub use kdf::{ALGORITHM, KdfError, derive_signing_key};
 pub use public_key::{PublicKey, PublicKeyError, UNCOMPRESSED_SEC1_LEN};
+pub use request_verifier::EcdsaVerifier;
 pub use signer::EcdsaSigner;
 pub use signing_key::SigningKey;
 pub use verify::{VerifyError, verify};

@@ -31,6 +31,7 @@
 
 pub mod cache;
 pub mod kdf;
+pub mod verify;
 
 use hmac::Mac;
 use sigv4kit_canon::sink::Buffered;
@@ -40,6 +41,7 @@ use sigv4kit_signer::{Signature, Signer, SigningError, SigningOutput, SigningPar
 
 pub use cache::{CacheStats, SigningKeyCache};
 pub use kdf::SigningKey;
+pub use verify::HmacVerifier;
 
 /// Signs with SigV4, caching derived keys.
 #[derive(Debug, Default)]

@@ -7,6 +7,12 @@
 //! interchangeable behind a `Box<dyn Signer>`. The [`procedure`] module holds
 //! the steps both algorithms share, so that they cannot drift apart.
 //!
+//! Verification mirrors it: the [`Verifier`] trait, what it checks against
+//! ([`VerifyPolicy`], [`VerifyLimits`], an injectable [`Clock`]), what it
+//! returns ([`Verified`], [`VerifyError`]), and in [`verification`] the
+//! verification steps both algorithms share, on the signer's own
+//! canonicalization.
+//!
 //! ```
 //! use sigv4kit_canon::{AmzDate, Region, Service};
 //! use sigv4kit_signer::{Credentials, Expiry, SigningParams};
@@ -32,6 +38,8 @@ pub mod params;
 pub mod procedure;
 pub mod signature;
 pub mod signer;
+pub mod verification;
+pub mod verifier;
 
 pub use credentials::{Credentials, SecretAccessKey, SecretFingerprint, SessionToken};
 pub use error::SigningError;
@@ -42,3 +50,7 @@ pub use params::{
 pub use signature::Signature;
 pub use signer::Signer;
 pub use sigv4kit_canon as canon;
+pub use verifier::{
+    Clock, FixedClock, PresignedPayload, SystemClock, Verified, Verifier, VerifyError,
+    VerifyLimits, VerifyPolicy,
+};

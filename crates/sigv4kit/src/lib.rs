@@ -4,7 +4,10 @@
 //! and canonicalization ([`canon`]), the shared signing types ([`Signer`],
 //! [`Credentials`], [`SigningParams`]) and the algorithm backends: SigV4
 //! ([`HmacSigner`]) and SigV4A ([`EcdsaSigner`], with the pure-Rust `p256`
-//! engine by default, or AWS-LC with the `aws-lc` feature).
+//! engine by default, or AWS-LC with the `aws-lc` feature). It verifies too:
+//! [`RequestVerifier`] checks a received request of either algorithm, with a
+//! key from a [`KeyProvider`], and [`presign()`] makes presigned URLs for both
+//! (see `docs/VERIFYING.md`).
 //!
 //! ```
 //! use sigv4kit::canon::{AmzDate, Header, Region, Request, Service};
@@ -29,12 +32,20 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod presign;
+pub mod verify;
+
+pub use presign::{PresignError, PresignRequest, PresignedUrl, presign};
 pub use sigv4kit_canon as canon;
 #[cfg(feature = "aws-lc")]
 pub use sigv4kit_ecdsa::AwsLcEngine;
-pub use sigv4kit_ecdsa::{EcdsaSigner, P256Engine, PublicKey, SigningEngine};
-pub use sigv4kit_hmac::HmacSigner;
+pub use sigv4kit_ecdsa::{EcdsaSigner, EcdsaVerifier, P256Engine, PublicKey, SigningEngine};
+pub use sigv4kit_hmac::{HmacSigner, HmacVerifier};
 pub use sigv4kit_signer::{
-    Credentials, Expiry, SessionTokenMode, SignatureLocation, Signer, SigningError, SigningOutput,
-    SigningParams, SigningRegion, SigningSettings,
+    Clock, Credentials, Expiry, FixedClock, PresignedPayload, SecretAccessKey, SessionTokenMode,
+    SignatureLocation, Signer, SigningError, SigningOutput, SigningParams, SigningRegion,
+    SigningSettings, SystemClock, Verified, Verifier, VerifyError, VerifyLimits, VerifyPolicy,
+};
+pub use verify::{
+    InMemoryKeyProvider, KeyLookupError, KeyProvider, RequestVerifier, VerifyingKey, verify_request,
 };

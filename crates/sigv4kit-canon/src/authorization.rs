@@ -1,0 +1,1042 @@
+//! Reading the signature a received request carries: the `Authorization`
+//! header, or the `X-Amz-*` query parameters of a presigned URL.
+//!
+//! A verifier trusts nothing it receives, so the parsers here are strict:
+//! every parameter must appear once, the algorithm must be one of the two
+//! sigv4kit knows, the credential scope must have exactly the shape of its
+//! algorithm (`akid/date/region/service/aws4_request` for SigV4, the same
+//! without the region for SigV4A), the signed-header list must be lower-case,
+//! sorted and free of repeats, and the signature must be hex of the right
+//! length. Each rule broken is its own [`AuthorizationError`] variant, and no
+//! input makes a parser panic. Spacing in the `Authorization` header is
+//! tolerated as AWS tolerates it: `Credential=.., SignedHeaders=..,
+//! Signature=..` with any ASCII whitespace around the commas.
+//!
+//! The formats are AWS's, see
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#add-signature-to-request>
+//! and, for presigned URLs,
+//! <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>.
+//!
+//! The parsers check grammar only. Whether the scope, the time and the
+//! signature are acceptable is the verifier's business (`sigv4kit-signer`),
+//! which also bounds the size of the request before anything here runs.
+
+use std::fmt;
+
+use arrayvec::ArrayVec;
+
+use crate::auth::signature_query_parameter;
+use crate::encoding::{hex_value, percent_decode_into};
+use crate::headers::{HeaderNames, is_ascii_space, is_valid_header_name};
+use crate::query::raw_params;
+use crate::request::Request;
+use crate::scope::{Algorithm, AmzDate, RegionSet, SCOPE_TERMINATOR, Service};
+use crate::scope::{CredentialScope, Region};
+
+/// The longest raw signature: a DER ECDSA P-256 signature (SigV4A).
+pub const MAX_SIGNATURE_BYTES: usize = 72;
+
+/// The length of a raw SigV4 signature (an HMAC-SHA256).
+pub const SIGV4_SIGNATURE_BYTES: usize = 32;
+
+/// The shortest DER ECDSA signature: `30 06 02 01 r 02 01 s`.
+const MIN_DER_SIGNATURE_BYTES: usize = 8;
+
+/// The most characters of a rejected value an error repeats.
+const MAX_ECHO: usize = 64;
+
+/// Why the signature parameters of a request cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthorizationError {
+    /// Neither an `Authorization` header nor `X-Amz-*` query parameters.
+    #[error(
+        "the request carries no signature: no Authorization header and no X-Amz-* query parameters"
+    )]
+    MissingSignature,
+    /// Both an `Authorization` header and `X-Amz-*` query parameters.
+    #[error(
+        "the request carries a signature both in the Authorization header and in the query ({parameter}); only one is allowed"
+    )]
+    AmbiguousSignature {
+        /// The query parameter found beside the header.
+        parameter: String,
+    },
+    /// A signature parameter, header or query parameter appears twice.
+    #[error("{name} appears more than once")]
+    DuplicateParameter {
+        /// The parameter or header name.
+        name: String,
+    },
+    /// A required signature parameter is missing.
+    #[error("{name} is missing")]
+    MissingParameter {
+        /// The parameter or header name.
+        name: &'static str,
+    },
+    /// The `Authorization` header has a component sigv4kit does not know.
+    #[error("unknown Authorization component {name:?}")]
+    UnknownParameter {
+        /// The component name, shortened.
+        name: String,
+    },
+    /// The algorithm is neither `AWS4-HMAC-SHA256` nor `AWS4-ECDSA-P256-SHA256`.
+    #[error("unknown signing algorithm {name:?}")]
+    UnknownAlgorithm {
+        /// The algorithm as given, shortened.
+        name: String,
+    },
+    /// The `Authorization` header is not `<algorithm> k=v, k=v, k=v`.
+    #[error("malformed Authorization header: {reason}")]
+    MalformedAuthorization {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The credential is not `akid/<scope>` with the algorithm's scope shape.
+    #[error("malformed credential scope: {reason}")]
+    MalformedCredential {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The `X-Amz-Date` is not `YYYYMMDDTHHMMSSZ`.
+    #[error("malformed X-Amz-Date {value:?}")]
+    MalformedDate {
+        /// The value as given, shortened.
+        value: String,
+    },
+    /// The credential scope's date is not the date of `X-Amz-Date`.
+    #[error("the credential scope's date {scope_date} is not the date of X-Amz-Date {amz_date}")]
+    ScopeDateMismatch {
+        /// The scope's `YYYYMMDD`.
+        scope_date: String,
+        /// The `X-Amz-Date`.
+        amz_date: String,
+    },
+    /// The signed-header list is empty, unsorted, not lower-case, or holds
+    /// something that is not a header name.
+    #[error("malformed signed-header list: {reason}")]
+    MalformedSignedHeaders {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The signed-header list names a header twice.
+    #[error("the signed-header list names {name:?} twice")]
+    DuplicateSignedHeader {
+        /// The repeated name.
+        name: String,
+    },
+    /// The signature is not hex of the algorithm's signature length.
+    #[error("malformed signature: {reason}")]
+    MalformedSignature {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// `X-Amz-Expires` is not a positive number of seconds.
+    #[error("malformed X-Amz-Expires {value:?}")]
+    MalformedExpires {
+        /// The value as given, shortened.
+        value: String,
+    },
+    /// The SigV4A region set is empty or malformed.
+    #[error("malformed region set {value:?}")]
+    MalformedRegionSet {
+        /// The value as given, shortened.
+        value: String,
+    },
+    /// A parameter value is not UTF-8 once percent-decoded.
+    #[error("{name} is not UTF-8")]
+    NotUtf8 {
+        /// The parameter or header name.
+        name: &'static str,
+    },
+}
+
+/// The decoded bytes of a signature: 32 for SigV4, a DER signature of at
+/// most [`MAX_SIGNATURE_BYTES`] for SigV4A. Stored inline.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SignatureBytes(ArrayVec<u8, MAX_SIGNATURE_BYTES>);
+
+impl SignatureBytes {
+    /// Decodes the hex signature of `algorithm` (either case).
+    pub fn from_hex(algorithm: Algorithm, hex: &[u8]) -> Result<Self, AuthorizationError> {
+        let malformed = |reason| AuthorizationError::MalformedSignature { reason };
+        if hex.is_empty() {
+            return Err(malformed("it is empty"));
+        }
+        if !hex.len().is_multiple_of(2) {
+            return Err(malformed("it has an odd number of hex digits"));
+        }
+        let bytes = hex.len() / 2;
+        match algorithm {
+            Algorithm::Sigv4 if bytes != SIGV4_SIGNATURE_BYTES => {
+                return Err(malformed("a SigV4 signature is 64 hex digits"));
+            }
+            Algorithm::Sigv4a
+                if !(MIN_DER_SIGNATURE_BYTES..=MAX_SIGNATURE_BYTES).contains(&bytes) =>
+            {
+                return Err(malformed(
+                    "a SigV4A signature is 16 to 144 hex digits of a DER ECDSA signature",
+                ));
+            }
+            _ => {}
+        }
+        let mut out = ArrayVec::new();
+        for pair in hex.chunks_exact(2) {
+            let (Some(high), Some(low)) = (hex_value(pair[0]), hex_value(pair[1])) else {
+                return Err(malformed("it holds a character that is not a hex digit"));
+            };
+            out.push(high << 4 | low);
+        }
+        Ok(Self(out))
+    }
+
+    /// The raw bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SignatureBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SignatureBytes(")?;
+        for byte in self.as_bytes() {
+            write!(f, "{byte:02x}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// A parsed credential: the access key id and the credential scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// The access key id, which names the key to verify with.
+    pub access_key_id: String,
+    /// The scope's `YYYYMMDD`.
+    pub date: String,
+    /// The scope's region: present for SigV4, absent for SigV4A.
+    pub region: Option<Region>,
+    /// The scope's service.
+    pub service: Service,
+}
+
+impl Credential {
+    /// Parses `akid/YYYYMMDD/region/service/aws4_request` (SigV4) or
+    /// `akid/YYYYMMDD/service/aws4_request` (SigV4A).
+    pub fn parse(algorithm: Algorithm, text: &str) -> Result<Self, AuthorizationError> {
+        let malformed = |reason| AuthorizationError::MalformedCredential { reason };
+        let parts: ArrayVec<&str, 5> = {
+            let mut parts = ArrayVec::new();
+            for part in text.split('/') {
+                parts
+                    .try_push(part)
+                    .map_err(|_| malformed("it has too many '/'-separated parts"))?;
+            }
+            parts
+        };
+        let (access_key_id, date, region, service, terminator) = match (algorithm, &parts[..]) {
+            (Algorithm::Sigv4, [akid, date, region, service, terminator]) => {
+                (*akid, *date, Some(*region), *service, *terminator)
+            }
+            (Algorithm::Sigv4a, [akid, date, service, terminator]) => {
+                (*akid, *date, None, *service, *terminator)
+            }
+            (Algorithm::Sigv4, _) => {
+                return Err(malformed(
+                    "a SigV4 credential is akid/date/region/service/aws4_request",
+                ));
+            }
+            (Algorithm::Sigv4a, _) => {
+                return Err(malformed(
+                    "a SigV4A credential is akid/date/service/aws4_request",
+                ));
+            }
+        };
+        if access_key_id.is_empty()
+            || access_key_id
+                .bytes()
+                .any(|byte| byte.is_ascii_whitespace() || byte.is_ascii_control())
+        {
+            return Err(malformed(
+                "the access key id is empty or holds whitespace or a control character",
+            ));
+        }
+        if date.len() != 8 || !date.bytes().all(|byte| byte.is_ascii_digit()) {
+            return Err(malformed("the date is not YYYYMMDD"));
+        }
+        if terminator != SCOPE_TERMINATOR {
+            return Err(malformed("the scope does not end with aws4_request"));
+        }
+        let region = region
+            .map(Region::new)
+            .transpose()
+            .map_err(|_| malformed("the region is empty or holds characters a region cannot"))?;
+        let service = Service::new(service)
+            .map_err(|_| malformed("the service is empty or holds characters a service cannot"))?;
+        Ok(Self {
+            access_key_id: access_key_id.to_owned(),
+            date: date.to_owned(),
+            region,
+            service,
+        })
+    }
+}
+
+/// Parses a signed-header list: `;`-separated lower-case header names,
+/// sorted, each once.
+pub fn parse_signed_headers(text: &str) -> Result<HeaderNames, AuthorizationError> {
+    let malformed = |reason| AuthorizationError::MalformedSignedHeaders { reason };
+    if text.is_empty() {
+        return Err(malformed("it is empty"));
+    }
+    let mut previous: Option<&str> = None;
+    for name in text.split(';') {
+        if !is_valid_header_name(name.as_bytes()) {
+            return Err(malformed("it holds an empty or invalid header name"));
+        }
+        if name.bytes().any(|byte| byte.is_ascii_uppercase()) {
+            return Err(malformed("header names must be lower-case"));
+        }
+        match previous {
+            Some(before) if before == name => {
+                return Err(AuthorizationError::DuplicateSignedHeader {
+                    name: shorten(name),
+                });
+            }
+            Some(before) if before > name => {
+                return Err(malformed("header names must be sorted"));
+            }
+            _ => {}
+        }
+        previous = Some(name);
+    }
+    HeaderNames::new(text.split(';'))
+        .map_err(|_| malformed("it holds an empty or invalid header name"))
+}
+
+/// The three components of an `Authorization` header, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizationHeader {
+    /// The algorithm named first.
+    pub algorithm: Algorithm,
+    /// `Credential=`.
+    pub credential: Credential,
+    /// `SignedHeaders=`.
+    pub signed_headers: HeaderNames,
+    /// The length of the `SignedHeaders=` value as sent.
+    pub signed_headers_len: usize,
+    /// `Signature=`, decoded.
+    pub signature: SignatureBytes,
+}
+
+/// Parses an `Authorization` header value:
+/// `<algorithm> Credential=<akid>/<scope>, SignedHeaders=<list>, Signature=<hex>`.
+pub fn parse_authorization_header(value: &[u8]) -> Result<AuthorizationHeader, AuthorizationError> {
+    let malformed = |reason| AuthorizationError::MalformedAuthorization { reason };
+    let text = std::str::from_utf8(value).map_err(|_| malformed("it is not UTF-8"))?;
+    let text = text.trim_matches(|c: char| c.is_ascii() && is_ascii_space(c as u8));
+    if text.is_empty() {
+        return Err(malformed("it is empty"));
+    }
+    let split = text
+        .find(|c: char| c.is_ascii() && is_ascii_space(c as u8))
+        .ok_or(malformed(
+            "it is not '<algorithm> Credential=.., SignedHeaders=.., Signature=..'",
+        ))?;
+    let (name, rest) = text.split_at(split);
+    let algorithm =
+        Algorithm::from_wire_name(name).ok_or_else(|| AuthorizationError::UnknownAlgorithm {
+            name: shorten(name),
+        })?;
+
+    let mut credential = None;
+    let mut signed_headers = None;
+    let mut signature = None;
+    for component in rest.split(',') {
+        let component = component.trim_matches(|c: char| c.is_ascii() && is_ascii_space(c as u8));
+        if component.is_empty() {
+            return Err(malformed("it has an empty component"));
+        }
+        let (key, component_value) = component
+            .split_once('=')
+            .ok_or(malformed("a component is not key=value"))?;
+        let key = key.trim_end_matches(|c: char| c.is_ascii() && is_ascii_space(c as u8));
+        let component_value =
+            component_value.trim_start_matches(|c: char| c.is_ascii() && is_ascii_space(c as u8));
+        let slot = match key {
+            "Credential" => &mut credential,
+            "SignedHeaders" => &mut signed_headers,
+            "Signature" => &mut signature,
+            other => {
+                return Err(AuthorizationError::UnknownParameter {
+                    name: shorten(other),
+                });
+            }
+        };
+        if slot.replace(component_value).is_some() {
+            return Err(AuthorizationError::DuplicateParameter {
+                name: key.to_owned(),
+            });
+        }
+    }
+    let credential =
+        credential.ok_or(AuthorizationError::MissingParameter { name: "Credential" })?;
+    let signed_headers = signed_headers.ok_or(AuthorizationError::MissingParameter {
+        name: "SignedHeaders",
+    })?;
+    let signature = signature.ok_or(AuthorizationError::MissingParameter { name: "Signature" })?;
+    Ok(AuthorizationHeader {
+        algorithm,
+        credential: Credential::parse(algorithm, credential)?,
+        signed_headers: parse_signed_headers(signed_headers)?,
+        signed_headers_len: signed_headers.len(),
+        signature: SignatureBytes::from_hex(algorithm, signature.as_bytes())?,
+    })
+}
+
+/// Where a received signature was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// In the `Authorization` header.
+    Header,
+    /// In the query of a presigned URL.
+    Query {
+        /// `X-Amz-Expires`: seconds from `X-Amz-Date` the URL is valid for.
+        expires_seconds: u64,
+    },
+}
+
+/// Everything a received request says about its signature, validated.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RequestSignature {
+    /// The algorithm, which chooses the verifier.
+    pub algorithm: Algorithm,
+    /// The access key id and the credential scope.
+    pub credential: Credential,
+    /// The names the signature covers.
+    pub signed_headers: HeaderNames,
+    /// The length of the signed-header list as sent.
+    pub signed_headers_len: usize,
+    /// The signature, decoded.
+    pub signature: SignatureBytes,
+    /// `X-Amz-Date`; its date is the scope's date.
+    pub date: AmzDate,
+    /// The SigV4A region set (`X-Amz-Region-Set`); `None` for SigV4.
+    pub region_set: Option<RegionSet>,
+    /// `X-Amz-Security-Token`, if sent.
+    pub security_token: Option<String>,
+    /// Header or presigned URL.
+    pub placement: Placement,
+}
+
+impl RequestSignature {
+    /// Reads the signature of `request`, from its `Authorization` header or
+    /// from its query, whichever it has; both is an error.
+    pub fn from_request(request: &Request<'_>) -> Result<Self, AuthorizationError> {
+        let authorization = single_header(request, "Authorization")?;
+        let query_parameter =
+            raw_params(request.query).find_map(|(key, _)| signature_query_parameter(key));
+        match (authorization, query_parameter) {
+            (Some(_), Some(parameter)) => Err(AuthorizationError::AmbiguousSignature {
+                parameter: parameter.to_owned(),
+            }),
+            (None, None) => Err(AuthorizationError::MissingSignature),
+            (None, Some(_)) => parse_presigned_query(request.query),
+            (Some(value), None) => Self::from_header(request, value),
+        }
+    }
+
+    fn from_header(request: &Request<'_>, value: &[u8]) -> Result<Self, AuthorizationError> {
+        let header = parse_authorization_header(value)?;
+        let date = single_header(request, "X-Amz-Date")?
+            .ok_or(AuthorizationError::MissingParameter { name: "X-Amz-Date" })?;
+        let date = parse_date(trim(date))?;
+        let region_set = match header.algorithm {
+            Algorithm::Sigv4 => None,
+            Algorithm::Sigv4a => {
+                let value = single_header(request, "X-Amz-Region-Set")?.ok_or(
+                    AuthorizationError::MissingParameter {
+                        name: "X-Amz-Region-Set",
+                    },
+                )?;
+                Some(parse_region_set(trim(value))?)
+            }
+        };
+        let security_token = single_header(request, "X-Amz-Security-Token")?
+            .map(|token| {
+                std::str::from_utf8(trim(token))
+                    .map(str::to_owned)
+                    .map_err(|_| AuthorizationError::NotUtf8 {
+                        name: "X-Amz-Security-Token",
+                    })
+            })
+            .transpose()?;
+        Self {
+            algorithm: header.algorithm,
+            credential: header.credential,
+            signed_headers: header.signed_headers,
+            signed_headers_len: header.signed_headers_len,
+            signature: header.signature,
+            date,
+            region_set,
+            security_token,
+            placement: Placement::Header,
+        }
+        .with_matching_dates()
+    }
+
+    /// The scope's date must be the date of `X-Amz-Date`: the string to sign
+    /// holds both, and a scope is only built from one.
+    fn with_matching_dates(self) -> Result<Self, AuthorizationError> {
+        if self.credential.date != self.date.date() {
+            return Err(AuthorizationError::ScopeDateMismatch {
+                scope_date: self.credential.date,
+                amz_date: self.date.as_str().to_owned(),
+            });
+        }
+        Ok(self)
+    }
+
+    /// The credential scope, as the string to sign holds it.
+    pub fn scope(&self) -> CredentialScope<'_> {
+        CredentialScope {
+            date: &self.date,
+            region: self.credential.region.as_ref(),
+            service: &self.credential.service,
+        }
+    }
+
+    /// Whether the signature came in the query of a presigned URL.
+    pub fn is_presigned(&self) -> bool {
+        matches!(self.placement, Placement::Query { .. })
+    }
+}
+
+impl fmt::Debug for RequestSignature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestSignature")
+            .field("algorithm", &self.algorithm)
+            .field("credential", &self.credential)
+            .field("signed_headers", &self.signed_headers)
+            .field("signature", &self.signature)
+            .field("date", &self.date)
+            .field("region_set", &self.region_set)
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("placement", &self.placement)
+            .finish()
+    }
+}
+
+/// The presigned-URL parameters, in the order of
+/// [`SIGNATURE_QUERY_PARAMETERS`](crate::auth::SIGNATURE_QUERY_PARAMETERS).
+const ALGORITHM: usize = 0;
+const CREDENTIAL: usize = 1;
+const DATE: usize = 2;
+const EXPIRES: usize = 3;
+const SIGNED_HEADERS: usize = 4;
+const SECURITY_TOKEN: usize = 5;
+const REGION_SET: usize = 6;
+const SIGNATURE: usize = 7;
+
+/// Parses the `X-Amz-*` parameters of a presigned URL's raw query (without
+/// the `?`). Other parameters are ignored; each `X-Amz-*` one must appear
+/// once, names compared without regard to case.
+pub fn parse_presigned_query(query: &[u8]) -> Result<RequestSignature, AuthorizationError> {
+    let names = crate::auth::SIGNATURE_QUERY_PARAMETERS;
+    let mut values: [Option<String>; 8] = Default::default();
+    let mut decoded = Vec::new();
+    for (raw_key, raw_value) in raw_params(query) {
+        let Some(name) = signature_query_parameter(raw_key) else {
+            continue;
+        };
+        let index = names
+            .iter()
+            .position(|known| *known == name)
+            .unwrap_or(ALGORITHM);
+        if values[index].is_some() {
+            return Err(AuthorizationError::DuplicateParameter {
+                name: name.to_owned(),
+            });
+        }
+        decoded.clear();
+        percent_decode_into(raw_value, &mut decoded);
+        let text =
+            std::str::from_utf8(&decoded).map_err(|_| AuthorizationError::NotUtf8 { name })?;
+        values[index] = Some(text.to_owned());
+    }
+    if values.iter().all(Option::is_none) {
+        return Err(AuthorizationError::MissingSignature);
+    }
+    let mut take = |index: usize| {
+        values[index]
+            .take()
+            .ok_or(AuthorizationError::MissingParameter { name: names[index] })
+    };
+    let algorithm_name = take(ALGORITHM)?;
+    let algorithm = Algorithm::from_wire_name(&algorithm_name).ok_or_else(|| {
+        AuthorizationError::UnknownAlgorithm {
+            name: shorten(&algorithm_name),
+        }
+    })?;
+    let credential = Credential::parse(algorithm, &take(CREDENTIAL)?)?;
+    let date = parse_date(take(DATE)?.as_bytes())?;
+    let expires_seconds = parse_expires(&take(EXPIRES)?)?;
+    let signed_headers_text = take(SIGNED_HEADERS)?;
+    let signed_headers = parse_signed_headers(&signed_headers_text)?;
+    let signature = SignatureBytes::from_hex(algorithm, take(SIGNATURE)?.as_bytes())?;
+    let region_set = match algorithm {
+        Algorithm::Sigv4 => None,
+        Algorithm::Sigv4a => Some(parse_region_set(take(REGION_SET)?.as_bytes())?),
+    };
+    let security_token = values[SECURITY_TOKEN].take();
+    RequestSignature {
+        algorithm,
+        credential,
+        signed_headers,
+        signed_headers_len: signed_headers_text.len(),
+        signature,
+        date,
+        region_set,
+        security_token,
+        placement: Placement::Query { expires_seconds },
+    }
+    .with_matching_dates()
+}
+
+/// The raw query without its `X-Amz-Signature` parameter: what a presigned
+/// URL's canonical query is computed from. Other pieces stay as sent, in
+/// order; empty pieces are dropped, as canonicalization drops them anyway.
+pub fn query_without_signature(query: &[u8]) -> Vec<u8> {
+    let mut kept = Vec::with_capacity(query.len());
+    for piece in query
+        .split(|&byte| byte == b'&')
+        .filter(|piece| !piece.is_empty())
+    {
+        let key = piece
+            .iter()
+            .position(|&byte| byte == b'=')
+            .map_or(piece, |equals| &piece[..equals]);
+        if signature_query_parameter(key) == Some("X-Amz-Signature") {
+            continue;
+        }
+        if !kept.is_empty() {
+            kept.push(b'&');
+        }
+        kept.extend_from_slice(piece);
+    }
+    kept
+}
+
+/// The one value of the header `name`, if any; a repeat is an error.
+fn single_header<'r>(
+    request: &Request<'r>,
+    name: &'static str,
+) -> Result<Option<&'r [u8]>, AuthorizationError> {
+    let mut values = request.headers_named(name);
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(AuthorizationError::DuplicateParameter {
+            name: name.to_owned(),
+        });
+    }
+    Ok(first)
+}
+
+fn parse_date(value: &[u8]) -> Result<AmzDate, AuthorizationError> {
+    let malformed = || AuthorizationError::MalformedDate {
+        value: shorten(&String::from_utf8_lossy(value)),
+    };
+    let text = std::str::from_utf8(value).map_err(|_| malformed())?;
+    AmzDate::parse_amz(text).map_err(|_| malformed())
+}
+
+fn parse_expires(text: &str) -> Result<u64, AuthorizationError> {
+    let malformed = || AuthorizationError::MalformedExpires {
+        value: shorten(text),
+    };
+    // Ten digits hold any u32; more is not an expiry anyone means.
+    if text.is_empty() || text.len() > 10 || !text.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(malformed());
+    }
+    match text.parse::<u64>() {
+        Ok(0) | Err(_) => Err(malformed()),
+        Ok(seconds) => Ok(seconds),
+    }
+}
+
+fn parse_region_set(value: &[u8]) -> Result<RegionSet, AuthorizationError> {
+    let malformed = || AuthorizationError::MalformedRegionSet {
+        value: shorten(&String::from_utf8_lossy(value)),
+    };
+    let text = std::str::from_utf8(value).map_err(|_| malformed())?;
+    RegionSet::parse(text).map_err(|_| malformed())
+}
+
+fn trim(value: &[u8]) -> &[u8] {
+    let start = value
+        .iter()
+        .position(|&byte| !is_ascii_space(byte))
+        .unwrap_or(value.len());
+    let end = value
+        .iter()
+        .rposition(|&byte| !is_ascii_space(byte))
+        .map_or(start, |last| last + 1);
+    &value[start..end]
+}
+
+/// At most [`MAX_ECHO`] characters of `text`, so that an error never repeats
+/// a huge input.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(MAX_ECHO) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Header;
+
+    const V4: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+    const V4A_SIGNATURE: &str = "3045022100a28466db6c76223d5aa6ed436a8451b30e21ba0a076e7f2f943dd1f3d2816249022049e4b3746929cd2a2cb7b7984dbe0f5d40a300e7d9a7a7f1307c196b6f96b61a";
+
+    #[test]
+    fn a_suite_authorization_header_parses() {
+        let parsed = parse_authorization_header(V4.as_bytes()).unwrap();
+        assert_eq!(parsed.algorithm, Algorithm::Sigv4);
+        assert_eq!(parsed.credential.access_key_id, "AKIDEXAMPLE");
+        assert_eq!(parsed.credential.date, "20150830");
+        assert_eq!(
+            parsed.credential.region.as_ref().unwrap().as_str(),
+            "us-east-1"
+        );
+        assert_eq!(parsed.credential.service.as_str(), "service");
+        assert_eq!(
+            parsed.signed_headers.iter().collect::<Vec<_>>(),
+            ["host", "x-amz-date"]
+        );
+        assert_eq!(parsed.signature.as_bytes().len(), 32);
+    }
+
+    #[test]
+    fn spacing_is_tolerated_as_aws_tolerates_it() {
+        let spaced = "  AWS4-HMAC-SHA256   Credential = AKIDEXAMPLE/20150830/us-east-1/service/aws4_request ,SignedHeaders=host;x-amz-date,\tSignature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31 ";
+        assert_eq!(
+            parse_authorization_header(spaced.as_bytes()),
+            parse_authorization_header(V4.as_bytes())
+        );
+    }
+
+    #[test]
+    fn malformed_authorization_headers_table() {
+        let sig = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+        let cred = "Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request";
+        let cases: Vec<(String, AuthorizationError)> = vec![
+            (
+                String::new(),
+                AuthorizationError::MalformedAuthorization {
+                    reason: "it is empty",
+                },
+            ),
+            (
+                format!("AWS4-HMAC-SHA1 {cred}, SignedHeaders=host, Signature={sig}"),
+                AuthorizationError::UnknownAlgorithm {
+                    name: "AWS4-HMAC-SHA1".into(),
+                },
+            ),
+            (
+                format!("AWS4-HMAC-SHA256 {cred}, {cred}, SignedHeaders=host, Signature={sig}"),
+                AuthorizationError::DuplicateParameter {
+                    name: "Credential".into(),
+                },
+            ),
+            (
+                format!("AWS4-HMAC-SHA256 {cred}, Signature={sig}"),
+                AuthorizationError::MissingParameter {
+                    name: "SignedHeaders",
+                },
+            ),
+            (
+                format!("AWS4-HMAC-SHA256 {cred}, SignedHeaders=host, Signature={sig}, Extra=1"),
+                AuthorizationError::UnknownParameter {
+                    name: "Extra".into(),
+                },
+            ),
+            (
+                format!("AWS4-HMAC-SHA256 {cred},, SignedHeaders=host, Signature={sig}"),
+                AuthorizationError::MalformedAuthorization {
+                    reason: "it has an empty component",
+                },
+            ),
+            (
+                format!(
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/service/aws4_request, SignedHeaders=host, Signature={sig}"
+                ),
+                AuthorizationError::MalformedCredential {
+                    reason: "a SigV4 credential is akid/date/region/service/aws4_request",
+                },
+            ),
+            (
+                format!(
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/2015083/us-east-1/service/aws4_request, SignedHeaders=host, Signature={sig}"
+                ),
+                AuthorizationError::MalformedCredential {
+                    reason: "the date is not YYYYMMDD",
+                },
+            ),
+            (
+                format!(
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws5_request, SignedHeaders=host, Signature={sig}"
+                ),
+                AuthorizationError::MalformedCredential {
+                    reason: "the scope does not end with aws4_request",
+                },
+            ),
+            (
+                format!("AWS4-HMAC-SHA256 {cred}, SignedHeaders=x-amz-date;host, Signature={sig}"),
+                AuthorizationError::MalformedSignedHeaders {
+                    reason: "header names must be sorted",
+                },
+            ),
+            (
+                format!("AWS4-HMAC-SHA256 {cred}, SignedHeaders=host;host, Signature={sig}"),
+                AuthorizationError::DuplicateSignedHeader {
+                    name: "host".into(),
+                },
+            ),
+            (
+                format!("AWS4-HMAC-SHA256 {cred}, SignedHeaders=Host, Signature={sig}"),
+                AuthorizationError::MalformedSignedHeaders {
+                    reason: "header names must be lower-case",
+                },
+            ),
+            (
+                format!("AWS4-HMAC-SHA256 {cred}, SignedHeaders=host;;x, Signature={sig}"),
+                AuthorizationError::MalformedSignedHeaders {
+                    reason: "it holds an empty or invalid header name",
+                },
+            ),
+            (
+                format!(
+                    "AWS4-HMAC-SHA256 {cred}, SignedHeaders=host, Signature={}",
+                    &sig[1..]
+                ),
+                AuthorizationError::MalformedSignature {
+                    reason: "it has an odd number of hex digits",
+                },
+            ),
+            (
+                format!(
+                    "AWS4-HMAC-SHA256 {cred}, SignedHeaders=host, Signature={}zz",
+                    &sig[2..]
+                ),
+                AuthorizationError::MalformedSignature {
+                    reason: "it holds a character that is not a hex digit",
+                },
+            ),
+            (
+                format!("AWS4-HMAC-SHA256 {cred}, SignedHeaders=host, Signature={sig}00"),
+                AuthorizationError::MalformedSignature {
+                    reason: "a SigV4 signature is 64 hex digits",
+                },
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                parse_authorization_header(input.as_bytes()),
+                Err(expected),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_suite_presigned_query_parses() {
+        let query = format!(
+            "X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Region-Set=us-east-1&X-Amz-Signature={V4A_SIGNATURE}"
+        );
+        let parsed = parse_presigned_query(query.as_bytes()).unwrap();
+        assert_eq!(parsed.algorithm, Algorithm::Sigv4a);
+        assert_eq!(parsed.credential.region, None);
+        assert_eq!(parsed.region_set.as_ref().unwrap().as_str(), "us-east-1");
+        assert_eq!(
+            parsed.placement,
+            Placement::Query {
+                expires_seconds: 3600
+            }
+        );
+        assert_eq!(parsed.scope().to_text(), "20150830/service/aws4_request");
+    }
+
+    #[test]
+    fn malformed_presigned_queries_table() {
+        let good = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Signature=e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d";
+        assert!(parse_presigned_query(good.as_bytes()).is_ok());
+        let cases: Vec<(String, AuthorizationError)> = vec![
+            ("a=1".into(), AuthorizationError::MissingSignature),
+            (
+                format!("{good}&x-amz-date=20150830T123600Z"),
+                AuthorizationError::DuplicateParameter {
+                    name: "X-Amz-Date".into(),
+                },
+            ),
+            (
+                good.replace("&X-Amz-Expires=3600", ""),
+                AuthorizationError::MissingParameter {
+                    name: "X-Amz-Expires",
+                },
+            ),
+            (
+                good.replace("X-Amz-Expires=3600", "X-Amz-Expires=0"),
+                AuthorizationError::MalformedExpires { value: "0".into() },
+            ),
+            (
+                good.replace("X-Amz-Expires=3600", "X-Amz-Expires=-1"),
+                AuthorizationError::MalformedExpires { value: "-1".into() },
+            ),
+            (
+                good.replace("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512"),
+                AuthorizationError::UnknownAlgorithm {
+                    name: "AWS4-HMAC-SHA512".into(),
+                },
+            ),
+            (
+                good.replace("20150830T123600Z", "20150830T1236Z"),
+                AuthorizationError::MalformedDate {
+                    value: "20150830T1236Z".into(),
+                },
+            ),
+            (
+                good.replace("20150830T123600Z", "20150831T123600Z"),
+                AuthorizationError::ScopeDateMismatch {
+                    scope_date: "20150830".into(),
+                    amz_date: "20150831T123600Z".into(),
+                },
+            ),
+            (
+                good.replace("X-Amz-Credential=AKIDEXAMPLE", "X-Amz-Credential=AKID%FF"),
+                AuthorizationError::NotUtf8 {
+                    name: "X-Amz-Credential",
+                },
+            ),
+            (
+                good.replace("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256")
+                    .replace("%2Fus-east-1", ""),
+                AuthorizationError::MissingParameter {
+                    name: "X-Amz-Region-Set",
+                },
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                parse_presigned_query(input.as_bytes()),
+                Err(expected),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_request_decides_between_header_and_query() {
+        let headers = [
+            Header::new("Host", "example.amazonaws.com"),
+            Header::new("X-Amz-Date", "20150830T123600Z"),
+            Header::new("Authorization", V4),
+        ];
+        let header_request = Request::new("GET", "/", &headers);
+        let parsed = RequestSignature::from_request(&header_request).unwrap();
+        assert_eq!(parsed.placement, Placement::Header);
+        assert_eq!(parsed.date.as_str(), "20150830T123600Z");
+
+        let both = Request::new("GET", "/?X-Amz-Signature=00", &headers);
+        assert_eq!(
+            RequestSignature::from_request(&both),
+            Err(AuthorizationError::AmbiguousSignature {
+                parameter: "X-Amz-Signature".into()
+            })
+        );
+        let host = [Header::new("Host", "h")];
+        assert_eq!(
+            RequestSignature::from_request(&Request::new("GET", "/", &host)),
+            Err(AuthorizationError::MissingSignature)
+        );
+        let twice = [headers[0], headers[1], headers[2], headers[2]];
+        assert_eq!(
+            RequestSignature::from_request(&Request::new("GET", "/", &twice)),
+            Err(AuthorizationError::DuplicateParameter {
+                name: "Authorization".into()
+            })
+        );
+        let undated = [headers[0], headers[2]];
+        assert_eq!(
+            RequestSignature::from_request(&Request::new("GET", "/", &undated)),
+            Err(AuthorizationError::MissingParameter { name: "X-Amz-Date" })
+        );
+    }
+
+    #[test]
+    fn a_sigv4a_header_signature_needs_a_well_formed_region_set() {
+        let authorization = format!(
+            "AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20150830/service/aws4_request, SignedHeaders=host;x-amz-date;x-amz-region-set, Signature={V4A_SIGNATURE}"
+        );
+        let with_set = |set: &'static str| {
+            [
+                Header::new("Host", "example.amazonaws.com"),
+                Header::new("X-Amz-Date", "20150830T123600Z"),
+                Header::new("X-Amz-Region-Set", set),
+                Header::new("Authorization", authorization.as_str()),
+            ]
+        };
+        let good = with_set(" us-east-1,us-west-2 ");
+        let parsed = RequestSignature::from_request(&Request::new("GET", "/", &good)).unwrap();
+        assert_eq!(
+            parsed.region_set.as_ref().map(RegionSet::as_str),
+            Some("us-east-1,us-west-2")
+        );
+        let bad = with_set("us-east-1,,x");
+        assert_eq!(
+            RequestSignature::from_request(&Request::new("GET", "/", &bad)),
+            Err(AuthorizationError::MalformedRegionSet {
+                value: "us-east-1,,x".into()
+            })
+        );
+        let missing = [good[0], good[1], good[3]];
+        assert_eq!(
+            RequestSignature::from_request(&Request::new("GET", "/", &missing)),
+            Err(AuthorizationError::MissingParameter {
+                name: "X-Amz-Region-Set"
+            })
+        );
+    }
+
+    #[test]
+    fn only_the_signature_parameter_is_dropped_from_the_query() {
+        assert_eq!(
+            query_without_signature(b"a=1&X-Amz-Signature=00&&X-Amz-Date=2&x-amz-signature"),
+            b"a=1&X-Amz-Date=2"
+        );
+        assert_eq!(query_without_signature(b""), b"");
+    }
+
+    #[test]
+    fn errors_never_repeat_huge_inputs() {
+        let name = "A".repeat(10_000);
+        let Err(AuthorizationError::UnknownAlgorithm { name: echoed }) =
+            parse_authorization_header(format!("{name} Credential=x").as_bytes())
+        else {
+            panic!("expected UnknownAlgorithm");
+        };
+        assert!(echoed.len() <= MAX_ECHO + 3);
+    }
+
+    #[test]
+    fn the_security_token_is_redacted_in_debug() {
+        let query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Security-Token=SECRET-TOKEN&X-Amz-Signature=e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d";
+        let parsed = parse_presigned_query(query.as_bytes()).unwrap();
+        assert_eq!(parsed.security_token.as_deref(), Some("SECRET-TOKEN"));
+        assert!(!format!("{parsed:?}").contains("SECRET-TOKEN"));
+    }
+}

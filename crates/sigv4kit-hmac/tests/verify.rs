@@ -1,0 +1,49 @@
+//! The SigV4 verifier against the AWS documentation's example: the
+//! `get-vanilla` request of the signing suite, written out, verifies with the
+//! secret, and fails with any other secret or a signature one bit off.
+
+use sigv4kit_canon::{AmzDate, Header, RegionSet, Request, Service};
+use sigv4kit_hmac::HmacVerifier;
+use sigv4kit_signer::{FixedClock, SecretAccessKey, Verifier, VerifyError, VerifyPolicy};
+
+const AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+
+fn policy() -> VerifyPolicy {
+    VerifyPolicy::new(
+        Service::new("service").unwrap(),
+        RegionSet::parse("us-east-1").unwrap(),
+    )
+    .with_clock(FixedClock::at(
+        &AmzDate::parse_amz("20150830T123600Z").unwrap(),
+    ))
+}
+
+fn verify(authorization: &str, secret: &str) -> Result<(), VerifyError> {
+    let headers = [
+        Header::new("Host", "example.amazonaws.com"),
+        Header::new("X-Amz-Date", "20150830T123600Z"),
+        Header::new("Authorization", authorization),
+    ];
+    let request = Request::new("GET", "/", &headers);
+    HmacVerifier::new()
+        .verify(&request, &SecretAccessKey::new(secret), &policy())
+        .map(|_| ())
+}
+
+#[test]
+fn the_documentation_example_verifies() {
+    verify(AUTHORIZATION, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").unwrap();
+}
+
+#[test]
+fn another_secret_or_signature_does_not() {
+    assert!(matches!(
+        verify(AUTHORIZATION, "not the secret"),
+        Err(VerifyError::SignatureMismatch { .. })
+    ));
+    let off_by_one_bit = AUTHORIZATION.replace("fbf31", "fbf30");
+    assert!(matches!(
+        verify(&off_by_one_bit, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+        Err(VerifyError::SignatureMismatch { .. })
+    ));
+}

@@ -1,0 +1,351 @@
+//! The verification procedure both algorithms share.
+//!
+//! A verifier recomputes the canonical request from the request it received,
+//! with exactly the headers the signature names, and checks the signature
+//! over the string to sign. Everything but that last check is the same for
+//! SigV4 and SigV4A and lives here once, so that a backend supplies only the
+//! check, as it supplies only the last step of signing to
+//! [`procedure`](crate::procedure). The canonical request is written by the
+//! signer's own canonicalizer (`PreparedRequest`), so signing and verifying
+//! cannot disagree.
+//!
+//! The order matters: size bounds first, then the claims that cost nothing to
+//! check (algorithm, scope, time, signed headers), then the body hash, and
+//! only then the canonical request's SHA-256 and the signature. A request
+//! that is too large or stale is refused before any hashing.
+
+use sha2::{Digest, Sha256};
+use sigv4kit_canon::authorization::query_without_signature;
+use sigv4kit_canon::headers::canonical_value;
+use sigv4kit_canon::payload::{CONTENT_SHA256_HEADER, UNSIGNED_PAYLOAD};
+use sigv4kit_canon::sink::Buffered;
+use sigv4kit_canon::{
+    Algorithm, AuthorizationError, CanonicalError, CanonicalPayload, CanonicalRules,
+    HeaderSelection, Payload, PayloadHash, Placement, PreparedRequest, Request, RequestSignature,
+    Scratch, StringToSign,
+};
+
+use crate::credentials::SessionToken;
+use crate::params::SigningRegion;
+use crate::verifier::{PresignedPayload, Verified, VerifyError, VerifyPolicy};
+
+/// The prefix of the headers that must all be signed.
+const AMZ_HEADER_PREFIX: &[u8] = b"x-amz-";
+
+/// Checks everything about `request` that needs neither a key nor a hash:
+/// the size bounds, the algorithm, the signed-header list's length, the
+/// scope's service and region, the time, and that `host` and every `x-amz-*`
+/// header are signed. A server may call this before looking up the key, so
+/// that a stale or misdirected request costs no key-store round trip.
+pub fn check_claims(
+    algorithm: Algorithm,
+    request: &Request<'_>,
+    signature: &RequestSignature,
+    policy: &VerifyPolicy,
+) -> Result<(), VerifyError> {
+    policy.limits.check(request)?;
+    if signature.algorithm != algorithm {
+        return Err(VerifyError::WrongAlgorithm {
+            expected: algorithm,
+            found: signature.algorithm,
+        });
+    }
+    if signature.signed_headers_len > policy.limits.max_signed_headers_bytes {
+        return Err(VerifyError::SignedHeaderListTooLong {
+            size: signature.signed_headers_len,
+            max: policy.limits.max_signed_headers_bytes,
+        });
+    }
+    check_scope(signature, policy)?;
+    check_time(signature, policy)?;
+    check_signed_headers(request, signature)
+}
+
+fn check_scope(signature: &RequestSignature, policy: &VerifyPolicy) -> Result<(), VerifyError> {
+    let service = &signature.credential.service;
+    if !policy.services.iter().any(|accepted| accepted == service) {
+        return Err(VerifyError::WrongService {
+            service: service.as_str().to_owned(),
+        });
+    }
+    let accepts = |region: &str| {
+        policy
+            .regions
+            .members()
+            .any(|pattern| wildcard_match(pattern, region) || wildcard_match(region, pattern))
+    };
+    let (accepted, region) = match signing_region(signature)? {
+        SigningRegion::Region(region) => (accepts(region.as_str()), region.to_string()),
+        SigningRegion::RegionSet(set) => (set.members().any(accepts), set.to_string()),
+    };
+    if !accepted {
+        return Err(VerifyError::WrongRegion { region });
+    }
+    Ok(())
+}
+
+/// The scope's region (SigV4) or the region set (SigV4A).
+fn signing_region(signature: &RequestSignature) -> Result<SigningRegion, VerifyError> {
+    match (&signature.credential.region, &signature.region_set) {
+        (Some(region), _) => Ok(SigningRegion::Region(region.clone())),
+        (None, Some(set)) => Ok(SigningRegion::RegionSet(set.clone())),
+        (None, None) => Err(AuthorizationError::MissingParameter {
+            name: "X-Amz-Region-Set",
+        }
+        .into()),
+    }
+}
+
+fn check_time(signature: &RequestSignature, policy: &VerifyPolicy) -> Result<(), VerifyError> {
+    let now = policy.clock.now_unix_seconds();
+    let signed_at = signature.date.unix_seconds();
+    let max_skew = policy.max_clock_skew.as_secs();
+    let difference = signed_at.saturating_sub(now);
+    let skew_error = || VerifyError::ClockSkew {
+        request_time: signature.date,
+        difference_seconds: difference,
+        max_seconds: max_skew,
+    };
+    match signature.placement {
+        Placement::Header => {
+            if difference.unsigned_abs() > max_skew {
+                return Err(skew_error());
+            }
+        }
+        Placement::Query { expires_seconds } => {
+            let max_expiry = policy.max_expiry.as_secs();
+            if expires_seconds > max_expiry {
+                return Err(VerifyError::ExpiryTooLong {
+                    expires_seconds,
+                    max_seconds: max_expiry,
+                });
+            }
+            // A URL that starts in the future beyond the skew is not valid yet.
+            if difference > 0 && difference.unsigned_abs() > max_skew {
+                return Err(skew_error());
+            }
+            let expired_at =
+                signed_at.saturating_add(i64::try_from(expires_seconds).unwrap_or(i64::MAX));
+            if now > expired_at {
+                return Err(VerifyError::Expired { expired_at, now });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_signed_headers(
+    request: &Request<'_>,
+    signature: &RequestSignature,
+) -> Result<(), VerifyError> {
+    if !signature.signed_headers.contains(b"host") {
+        return Err(VerifyError::UnsignedHost);
+    }
+    if let Some(unsigned) = request.headers.iter().find(|header| {
+        header.name.len() >= AMZ_HEADER_PREFIX.len()
+            && header.name[..AMZ_HEADER_PREFIX.len()].eq_ignore_ascii_case(AMZ_HEADER_PREFIX)
+            && !signature.signed_headers.contains(header.name)
+    }) {
+        return Err(VerifyError::UnsignedAmzHeader {
+            name: String::from_utf8_lossy(unsigned.name).to_ascii_lowercase(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether `text` matches `pattern`, where `*` in the pattern matches any
+/// run of characters: the region-set rule of SigV4A (`us-*`, `*`).
+fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
+    let (mut p, mut t) = (0, 0);
+    let mut resume: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pattern.len() && pattern[p] == b'*' {
+            resume = Some((p, t));
+            p += 1;
+        } else if p < pattern.len() && pattern[p] == text[t] {
+            p += 1;
+            t += 1;
+        } else if let Some((star, matched)) = resume {
+            p = star + 1;
+            t = matched + 1;
+            resume = Some((star, matched + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&byte| byte == b'*')
+}
+
+/// The payload line of the canonical request, and the body check.
+///
+/// A signed `x-amz-content-sha256` gives the line; when it is a hash and the
+/// body is at hand ([`Payload::Bytes`] or [`Payload::Precomputed`]), the body
+/// must hash to it. Without the header, a presigned URL signs
+/// `UNSIGNED-PAYLOAD` (or, by policy, the request's payload), and a header
+/// signature the request's payload.
+fn payload_line(
+    request: &Request<'_>,
+    signature: &RequestSignature,
+    policy: &VerifyPolicy,
+) -> Result<CanonicalPayload, VerifyError> {
+    let mut declared_values = request.headers_named(CONTENT_SHA256_HEADER);
+    let declared = declared_values.next();
+    if declared_values.next().is_some() {
+        return Err(AuthorizationError::DuplicateParameter {
+            name: CONTENT_SHA256_HEADER.to_owned(),
+        }
+        .into());
+    }
+    let Some(declared) = declared else {
+        if signature.is_presigned() && policy.presigned_payload == PresignedPayload::Unsigned {
+            return Ok(CanonicalPayload::Literal(UNSIGNED_PAYLOAD));
+        }
+        return Ok(CanonicalPayload::resolve(&request.payload, None)?);
+    };
+    let line = CanonicalPayload::parse(canonical_value(declared).as_bytes()).ok_or_else(|| {
+        CanonicalError::InvalidContentSha256Header {
+            value: String::from_utf8_lossy(&declared[..declared.len().min(80)]).into_owned(),
+        }
+    })?;
+    if let CanonicalPayload::Hash(declared_hex) = &line {
+        let computed = match request.payload {
+            Payload::Bytes(body) => Some(PayloadHash::of(body)),
+            Payload::Precomputed(hash) => Some(hash),
+            Payload::Unsigned | Payload::Streaming(_) | Payload::FromHeader => None,
+        };
+        if let Some(computed) = computed
+            && computed.to_hex() != declared_hex.as_str()
+        {
+            return Err(VerifyError::BodyHashMismatch {
+                declared: declared_hex.to_string(),
+                computed: computed.to_hex(),
+            });
+        }
+    }
+    Ok(line)
+}
+
+/// Verifies `request` with the shared procedure; `check` says whether the
+/// signature (`signature.signature`) is valid for the string to sign. It
+/// returns `Ok(false)` for a mismatch, which this function turns into
+/// [`VerifyError::SignatureMismatch`] with the canonical request and string
+/// to sign it computed.
+pub fn verify_request(
+    algorithm: Algorithm,
+    request: &Request<'_>,
+    signature: &RequestSignature,
+    policy: &VerifyPolicy,
+    check: impl FnOnce(&StringToSign<'_>) -> Result<bool, VerifyError>,
+) -> Result<Verified, VerifyError> {
+    check_claims(algorithm, request, signature, policy)?;
+    let payload = payload_line(request, signature, policy)?;
+
+    // A presigned URL signs its query without the signature itself.
+    let stripped;
+    let query = if signature.is_presigned() {
+        stripped = query_without_signature(request.query);
+        &stripped[..]
+    } else {
+        request.query
+    };
+    let received = Request { query, ..*request };
+    let rules = CanonicalRules {
+        path: policy.path,
+        headers: HeaderSelection::Exactly(signature.signed_headers.clone()),
+    };
+    let mut scratch = Scratch::default();
+    let mut prepared = PreparedRequest::prepare(&received, &[], payload, &rules, &mut scratch)?;
+    let mut hasher = Buffered::<_, 512>::new(Sha256::new());
+    prepared.write(&[], &mut hasher);
+    let string_to_sign = StringToSign {
+        algorithm,
+        scope: signature.scope(),
+        canonical_request_sha256: hasher.finish().finalize().into(),
+    };
+
+    if !check(&string_to_sign)? {
+        let mut canonical = Vec::new();
+        prepared.write(&[], &mut canonical);
+        return Err(VerifyError::SignatureMismatch {
+            canonical_request: redact_security_token(&String::from_utf8_lossy(&canonical)),
+            string_to_sign: string_to_sign.to_text(),
+        });
+    }
+
+    Ok(Verified {
+        algorithm,
+        access_key_id: signature.credential.access_key_id.clone(),
+        time: signature.date,
+        service: signature.credential.service.clone(),
+        region: signing_region(signature)?,
+        signed_headers: signature.signed_headers.clone(),
+        payload,
+        expires_seconds: match signature.placement {
+            Placement::Header => None,
+            Placement::Query { expires_seconds } => Some(expires_seconds),
+        },
+        security_token: signature.security_token.as_deref().map(SessionToken::new),
+    })
+}
+
+/// The canonical request with the session token's value replaced by
+/// `<redacted>`, in the header line and in the query. The token is a
+/// credential: an error message must not carry it.
+fn redact_security_token(canonical: &str) -> String {
+    let redact = |piece: &str, prefix: &str| match piece.strip_prefix(prefix) {
+        Some(_) => format!("{prefix}<redacted>"),
+        None => piece.to_owned(),
+    };
+    canonical
+        .split('\n')
+        .enumerate()
+        .map(|(index, line)| match index {
+            // The third line is the canonical query.
+            2 => line
+                .split('&')
+                .map(|parameter| redact(parameter, "X-Amz-Security-Token="))
+                .collect::<Vec<_>>()
+                .join("&"),
+            _ => redact(line, "x-amz-security-token:"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_table() {
+        let cases = [
+            ("*", "us-east-1", true),
+            ("us-*", "us-east-1", true),
+            ("us-*", "eu-west-1", false),
+            ("*-1", "us-east-1", true),
+            ("us-*-1", "us-east-1", true),
+            ("us-*-2", "us-east-1", false),
+            ("us-east-1", "us-east-1", true),
+            ("us-east-1", "us-east-10", false),
+            ("**", "", true),
+            ("", "a", false),
+        ];
+        for (pattern, text, expected) in cases {
+            assert_eq!(
+                wildcard_match(pattern, text),
+                expected,
+                "{pattern} ~ {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_token_is_redacted_from_header_and_query() {
+        let canonical = "GET\n/\na=1&X-Amz-Security-Token=SECRET&b=2\nhost:h\nx-amz-security-token:SECRET\n\nhost;x-amz-security-token\nUNSIGNED-PAYLOAD";
+        let redacted = redact_security_token(canonical);
+        assert!(!redacted.contains("SECRET"));
+        assert!(redacted.contains("a=1&X-Amz-Security-Token=<redacted>&b=2\n"));
+        assert!(redacted.contains("\nx-amz-security-token:<redacted>\n"));
+    }
+}
