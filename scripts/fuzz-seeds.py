@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Builds the fuzz seed corpora from the AWS signing suite and the project's
+own vectors, where they lie. The corpora go to fuzz/corpus/<target>/ (ignored
+by git): the suite is read, never copied into the repository."""
+import hashlib
+import json
+import os
+import pathlib
+import sys
+
+root = pathlib.Path(__file__).resolve().parent.parent
+suite = pathlib.Path(os.environ.get("SIGV4_TEST_SUITE", root / "../shared/vectors/aws-signing-test-suite"))
+vectors = root / "vectors"
+corpus = root / "fuzz" / "corpus"
+
+
+def put(target, data):
+    folder = corpus / target
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / hashlib.sha1(data).hexdigest()).write_bytes(data)
+
+
+def request_files():
+    if suite.is_dir():
+        # request.txt and the signed requests; the canonical requests are not HTTP.
+        for path in sorted(suite.glob("*/*/*request.txt")):
+            if not path.name.endswith("canonical-request.txt"):
+                yield path
+    else:
+        print(f"fuzz-seeds: no suite at {suite}; seeding from built-in examples only", file=sys.stderr)
+
+
+count = 0
+for path in request_files():
+    raw = path.read_bytes()
+    put("raw_request", raw)
+    put("canonical_headers", raw)
+    put("sign_verify", raw)
+    line = raw.split(b"\n", 1)[0]
+    target = line.split(b" ", 1)[-1].rsplit(b" HTTP/", 1)[0]
+    path_part, _, query = target.partition(b"?")
+    for flags in range(4):
+        put("canonical_path", bytes([flags]) + path_part)
+    put("canonical_query", query)
+    put("presigned_url", target)
+    for header in raw.split(b"\n"):
+        name, colon, value = header.partition(b":")
+        if colon and name.lower() == b"authorization":
+            put("authorization_header", value.rstrip(b"\r"))
+    count += 1
+
+for case in sorted(vectors.glob("**/*.json")) if vectors.is_dir() else []:
+    try:
+        data = json.loads(case.read_text())
+    except (ValueError, UnicodeDecodeError):
+        continue
+    for item in data if isinstance(data, list) else [data]:
+        url = item.get("input", {}).get("url") if isinstance(item, dict) else None
+        if isinstance(url, str):
+            target = url.split("://", 1)[-1].partition("/")[2]
+            path_part, _, query = ("/" + target).partition("?")
+            put("canonical_path", bytes([3]) + path_part.encode())
+            put("canonical_query", query.encode())
+            count += 1
+
+# signature_der: the suite's SigV4A signatures, hex-decoded to DER, and their
+# hex text itself (the target also reads its input as hex).
+signatures = 0
+for path in sorted(suite.glob("v4a/*/*signature.txt")) if suite.is_dir() else []:
+    text = path.read_text().strip()
+    try:
+        der = bytes.fromhex(text)
+    except ValueError:
+        continue
+    put("signature_der", der)
+    put("signature_der", text.encode())
+    signatures += 1
+for example in [
+    bytes.fromhex("3006020101020101"),  # the shortest valid signature
+    bytes.fromhex("3046022100" + "ff" * 31 + "00" + "022100" + "ff" * 31 + "00"),  # 72 bytes
+    bytes.fromhex("3045022018b4e277d0281864beb51d3600e23f88510ea5031d68ddfbb68614b82a5eb7d2"
+                  "022100effb9c5f22ed9ef3ae0ab243d21f06bce82365bbb79529a07b6888c343ae5f8c"),
+]:
+    put("signature_der", example)
+    put("signature_der", example.hex().encode())
+
+for example in [b"/a/./b/../c//d/", b"/%2F%20space ", b"/\xe1\x88\xb4/..%2e/"]:
+    put("canonical_path", bytes([1]) + example)
+for example in [b"a=1&a=2&b", b"x=%zz&+=%2B&=", b"\xe1\x88\xb4=bar&&"]:
+    put("canonical_query", example)
+print(f"fuzz-seeds: seeded from {count} requests and {signatures} signatures into {corpus}")
