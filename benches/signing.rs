@@ -354,6 +354,7 @@ fn bench_sigv4_key_derivation(c: &mut Criterion) {
 }
 
 mod sigv4a;
+mod verify;
 
 criterion_group!(
     benches,
@@ -363,6 +364,7 @@ criterion_group!(
     sigv4a::bench_sigv4a_signing,
     sigv4a::bench_ecdsa_floors,
     sigv4a::bench_sigv4a_verify,
-    sigv4a::bench_sigv4a_key_derivation
+    sigv4a::bench_sigv4a_key_derivation,
+    verify::bench_verification
 );
 criterion_main!(benches);

@@ -1,0 +1,104 @@
+//! Verification of whole signed requests: parse the signature, check the
+//! claims, recompute the canonical request, check the signature.
+//!
+//! Included by `signing.rs`, which owns the fixtures.
+
+use std::hint::black_box;
+
+use criterion::Criterion;
+use sigv4kit_canon::{Header, Region, RegionSet, Request, Service};
+use sigv4kit_ecdsa::{AwsLcEngine, EcdsaSigner, EcdsaVerifier};
+use sigv4kit_hmac::{HmacSigner, HmacVerifier};
+use sigv4kit_signer::verifier::{FixedClock, Verifier, VerifyPolicy};
+use sigv4kit_signer::{Signer, SigningRegion};
+
+use crate::{Fixture, UNIX_TIME, fixtures};
+
+/// The signed request's headers: the fixture's own plus the signature's.
+fn signed_headers(fixture: &Fixture, added: &[(String, String)]) -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = vec![("host".into(), fixture.host.into())];
+    all.extend(
+        fixture
+            .headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), v.clone())),
+    );
+    all.extend(added.iter().cloned());
+    all
+}
+
+fn policy(fixture: &Fixture, region: RegionSet) -> VerifyPolicy {
+    VerifyPolicy::new(Service::new(fixture.service).unwrap(), region)
+        .with_clock(FixedClock(UNIX_TIME as i64))
+}
+
+pub fn bench_verification(c: &mut Criterion) {
+    for fixture in fixtures() {
+        let credentials = fixture.credentials();
+        let headers = fixture.request_headers();
+        let request =
+            Request::new(fixture.method, fixture.target, &headers).with_payload(fixture.payload());
+
+        let v4 = HmacSigner::new()
+            .sign(&request, &fixture.params(&credentials))
+            .unwrap();
+        let v4_added: Vec<(String, String)> = v4
+            .headers()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        let v4_owned = signed_headers(&fixture, &v4_added);
+        let v4_headers: Vec<Header<'_>> = v4_owned.iter().map(|(n, v)| Header::new(n, v)).collect();
+        let v4_request = Request::new(fixture.method, fixture.target, &v4_headers)
+            .with_payload(fixture.payload());
+        let v4_policy = policy(
+            &fixture,
+            RegionSet::single(&Region::new(fixture.region).unwrap()),
+        );
+        let hmac = HmacVerifier::new();
+        hmac.verify(&v4_request, credentials.secret(), &v4_policy)
+            .unwrap();
+
+        let mut v4a_params = fixture.params(&credentials);
+        v4a_params.region = SigningRegion::RegionSet(RegionSet::parse(fixture.region).unwrap());
+        let signer = EcdsaSigner::new();
+        let v4a = signer.sign(&request, &v4a_params).unwrap();
+        let v4a_added: Vec<(String, String)> = v4a
+            .headers()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        let v4a_owned = signed_headers(&fixture, &v4a_added);
+        let v4a_headers: Vec<Header<'_>> =
+            v4a_owned.iter().map(|(n, v)| Header::new(n, v)).collect();
+        let v4a_request = Request::new(fixture.method, fixture.target, &v4a_headers)
+            .with_payload(fixture.payload());
+        let public_key = signer.public_key(&credentials).unwrap();
+        let v4a_policy = policy(&fixture, RegionSet::parse(fixture.region).unwrap());
+        let p256 = EcdsaVerifier::new();
+        let aws_lc = EcdsaVerifier::with_engine(AwsLcEngine::new());
+        p256.verify(&v4a_request, &public_key, &v4a_policy).unwrap();
+
+        let mut group = c.benchmark_group(format!("sigv4-verify.{}", fixture.name));
+        group.bench_function("sigv4kit", |b| {
+            b.iter(|| {
+                hmac.verify(black_box(&v4_request), credentials.secret(), &v4_policy)
+                    .unwrap()
+            })
+        });
+        group.finish();
+        let mut group = c.benchmark_group(format!("sigv4a-verify.{}", fixture.name));
+        group.bench_function("sigv4kit-p256", |b| {
+            b.iter(|| {
+                p256.verify(black_box(&v4a_request), &public_key, &v4a_policy)
+                    .unwrap()
+            })
+        });
+        group.bench_function("sigv4kit-aws-lc", |b| {
+            b.iter(|| {
+                aws_lc
+                    .verify(black_box(&v4a_request), &public_key, &v4a_policy)
+                    .unwrap()
+            })
+        });
+        group.finish();
+    }
+}
