@@ -54,17 +54,6 @@ impl Sink for AsciiSink<'_> {
             Err(_) => self.0.push_str(&String::from_utf8_lossy(bytes)),
         }
     }
-
-    #[inline]
-    fn put_lowercase(&mut self, bytes: &[u8]) {
-        let mut buffer = [0u8; 64];
-        for chunk in bytes.chunks(buffer.len()) {
-            let lowered = &mut buffer[..chunk.len()];
-            lowered.copy_from_slice(chunk);
-            lowered.make_ascii_lowercase();
-            self.put(lowered);
-        }
-    }
 }
 
 /// Gathers small writes into a stack buffer before passing them on.
