@@ -1,5 +1,6 @@
 //! A loop of warm SigV4 signings to run under a profiler:
-//! `valgrind --tool=callgrind target/release/examples/profile [get|post|cold] [N]`.
+//! `valgrind --tool=callgrind target/release/examples/profile MODE [N]`, MODE one of
+//! get, post, cold, verify, v4a-lc (sigv4kit) or peer-get, peer-post (aws-sigv4).
 
 use std::hint::black_box;
 
@@ -46,6 +47,35 @@ fn main() {
     );
     if which.starts_with("peer") {
         println!("{}", peer(&which, count, &headers, &body));
+        return;
+    }
+    if which == "verify" {
+        use sigv4kit_hmac::HmacVerifier;
+        use sigv4kit_signer::verifier::{FixedClock, Verifier, VerifyPolicy};
+        let output = HmacSigner::new().sign(&request, &params).unwrap();
+        let owned: Vec<(String, String)> = headers
+            .iter()
+            .map(|h| {
+                (
+                    String::from_utf8_lossy(h.name).into_owned(),
+                    String::from_utf8_lossy(h.value).into_owned(),
+                )
+            })
+            .chain(output.headers().map(|(n, v)| (n.to_owned(), v.to_owned())))
+            .collect();
+        let signed: Vec<Header<'_>> = owned.iter().map(|(n, v)| Header::new(n, v)).collect();
+        let signed_request = Request::new("GET", "/", &signed).with_payload(payload);
+        let policy = VerifyPolicy::new(
+            Service::new("service").unwrap(),
+            sigv4kit_canon::RegionSet::parse("us-east-1").unwrap(),
+        )
+        .with_clock(FixedClock(1_440_938_160));
+        let verifier = HmacVerifier::new();
+        for _ in 0..count {
+            verifier
+                .verify(black_box(&signed_request), credentials.secret(), &policy)
+                .unwrap();
+        }
         return;
     }
     if which == "v4a-lc" {
