@@ -32,7 +32,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod config;
+pub mod credentials;
+pub mod environment;
+pub mod preset;
 pub mod presign;
+pub mod profile;
 pub mod verify;
 
 pub use presign::{PresignError, PresignRequest, PresignedUrl, presign};
