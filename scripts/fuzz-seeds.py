@@ -88,4 +88,29 @@ for example in [b"/a/./b/../c//d/", b"/%2F%20space ", b"/\xe1\x88\xb4/..%2e/"]:
     put("canonical_path", bytes([1]) + example)
 for example in [b"a=1&a=2&b", b"x=%zz&+=%2B&=", b"\xe1\x88\xb4=bar&&"]:
     put("canonical_query", example)
+# profile_file: shared config / credentials texts that exercise each rule of
+# the format (the target reads one input as either file, or as both when a NUL
+# byte splits it). Written here, from the rules in crates/sigv4kit/src/profile.rs.
+profile_texts = [
+    "[default]\nregion = us-east-1\nauth_scheme_preference = sigv4a,sigv4\n",
+    "[profile dev]\nregion = eu-west-1 # inline comment\nsigv4a_signing_region_set = *\n"
+    "s3 =\n  addressing_style = path\n  max_concurrent_requests = 20 ; comment\n",
+    "# comment\n; comment\n[profile a] ; header comment\nk = v;kept\nk2 = v#kept\n"
+    "multi = first\n  second # kept\n[profile default]\nx = 1\n[default]\ny = 2\n",
+    "[sso-session corp]\nsso_region = us-east-1\n[services local]\ns3 =\n  endpoint_url = http://localhost\n"
+    "[profile sso]\nsso_session = corp\n[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\n"
+    "source_profile = default\n",
+    "[default]\r\naws_access_key_id = AKIDEXAMPLE\r\naws_secret_access_key = "
+    "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\r\naws_session_token = token\r\n",
+    "\ufeff[profile caf\u00e9]\nname = \U0001F602\n[profile ok]\nin valid = 1\nOK = 2\n",
+    "[profile unterminated\n",
+    "key = before any section\n",
+    "[profile x]\n  continuation without property\n",
+    "[profile x]\ns3 =\n  missing equals\n",
+]
+for text in profile_texts:
+    put("profile_file", text.encode())
+put("profile_file", (profile_texts[0] + "\0" + profile_texts[4]).encode())
+put("profile_file", ("[profile shared]\nregion = a\n\0[shared]\nregion = b\n[profile bad]\n").encode())
+
 print(f"fuzz-seeds: seeded from {count} requests and {signatures} signatures into {corpus}")

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for SECONDS each (default 30), with seed corpora
-# built from the AWS signing suite and the project's vectors.
+# Runs every fuzz target (every [[bin]] of fuzz/Cargo.toml, as `cargo fuzz
+# list` gives them) for SECONDS each (default 30), with seed corpora built
+# from the AWS signing suite, the project's vectors and the examples written
+# in scripts/fuzz-seeds.py.
 #   scripts/fuzz.sh          # about 30 s per target, as CI does
 #   scripts/fuzz.sh 600      # a longer run by hand
 #   scripts/fuzz.sh 60 sign_verify signature_der   # only these targets
