@@ -1,6 +1,7 @@
 //! A loop of warm SigV4 signings to run under a profiler:
 //! `valgrind --tool=callgrind target/release/examples/profile MODE [N]`, MODE one of
-//! get, post, cold, verify, v4a-lc (sigv4kit) or peer-get, peer-post (aws-sigv4).
+//! get, post, cold, verify, verify-post, v4a-lc (sigv4kit) or peer-get, peer-post
+//! (aws-sigv4).
 
 use std::hint::black_box;
 
@@ -37,8 +38,12 @@ fn main() {
     } else {
         Payload::Bytes(&[])
     };
-    let request = Request::new(if which == "post" { "POST" } else { "GET" }, "/", &headers)
-        .with_payload(payload);
+    let method = if which.ends_with("post") {
+        "POST"
+    } else {
+        "GET"
+    };
+    let request = Request::new(method, "/", &headers).with_payload(payload);
     let params = SigningParams::new(
         &credentials,
         AmzDate::from_unix_seconds(1_440_938_160).unwrap(),
@@ -49,8 +54,8 @@ fn main() {
         println!("{}", peer(&which, count, &headers, &body));
         return;
     }
-    if which == "verify" {
-        use sigv4kit_hmac::HmacVerifier;
+    if which.starts_with("verify") {
+        use sigv4kit_hmac::{FingerprintedSecret, HmacVerifier};
         use sigv4kit_signer::verifier::{FixedClock, Verifier, VerifyPolicy};
         let output = HmacSigner::new().sign(&request, &params).unwrap();
         let owned: Vec<(String, String)> = headers
@@ -64,16 +69,17 @@ fn main() {
             .chain(output.headers().map(|(n, v)| (n.to_owned(), v.to_owned())))
             .collect();
         let signed: Vec<Header<'_>> = owned.iter().map(|(n, v)| Header::new(n, v)).collect();
-        let signed_request = Request::new("GET", "/", &signed).with_payload(payload);
+        let signed_request = Request::new(method, "/", &signed).with_payload(payload);
         let policy = VerifyPolicy::new(
             Service::new("service").unwrap(),
             sigv4kit_canon::RegionSet::parse("us-east-1").unwrap(),
         )
         .with_clock(FixedClock(1_440_938_160));
         let verifier = HmacVerifier::new();
+        let secret = FingerprintedSecret::from(&credentials);
         for _ in 0..count {
             verifier
-                .verify(black_box(&signed_request), credentials.secret(), &policy)
+                .verify(black_box(&signed_request), &secret, &policy)
                 .unwrap();
         }
         return;

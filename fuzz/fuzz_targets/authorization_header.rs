@@ -32,15 +32,15 @@ fuzz_target!(|data: &[u8]| {
     let signature = parsed.signature.as_bytes();
     match parsed.algorithm {
         Algorithm::Sigv4 => {
-            assert!(credential.region.is_some());
+            assert!(credential.region().is_some());
             assert_eq!(signature.len(), 32);
         }
         Algorithm::Sigv4a => {
-            assert!(credential.region.is_none());
+            assert!(credential.region().is_none());
             assert!((8..=72).contains(&signature.len()));
         }
     }
-    assert_eq!(credential.date.len(), 8);
+    assert_eq!(credential.date().len(), 8);
     let names: Vec<&str> = parsed.signed_headers.iter().collect();
     assert!(
         names.windows(2).all(|pair| pair[0] < pair[1]),
@@ -54,15 +54,17 @@ fuzz_target!(|data: &[u8]| {
 
     let mut rendered = format!(
         "{} Credential={}/{}/",
-        parsed.algorithm, credential.access_key_id, credential.date
+        parsed.algorithm,
+        credential.access_key_id(),
+        credential.date()
     );
-    if let Some(region) = &credential.region {
+    if let Some(region) = credential.region() {
         let _ = write!(rendered, "{region}/");
     }
     let _ = write!(
         rendered,
         "{}/aws4_request, SignedHeaders={}, Signature=",
-        credential.service,
+        credential.service(),
         names.join(";")
     );
     for byte in signature {

@@ -23,13 +23,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(parsed) = parse_presigned_query(query) else {
         return;
     };
-    assert_eq!(parsed.credential.date, parsed.date.date());
+    assert_eq!(parsed.credential.date(), parsed.date.date());
     assert!(
         matches!(parsed.placement, Placement::Query { expires_seconds } if expires_seconds > 0)
     );
     assert_eq!(
         parsed.region_set.is_some(),
-        parsed.credential.region.is_none()
+        parsed.credential.region().is_none()
     );
     assert_eq!(
         parse_presigned_query(&stripped),

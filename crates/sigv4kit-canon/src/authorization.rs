@@ -21,17 +21,22 @@
 //! signature are acceptable is the verifier's business (`sigv4kit-signer`),
 //! which also bounds the size of the request before anything here runs.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use arrayvec::ArrayVec;
 
 use crate::auth::signature_query_parameter;
 use crate::encoding::{hex_value, percent_decode_into};
-use crate::headers::{HeaderNames, is_ascii_space, is_valid_header_name};
+use crate::headers::{
+    HeaderNames, is_ascii_space, is_valid_header_name, trim_ascii_space, trimmed_range,
+};
 use crate::query::raw_params;
 use crate::request::Request;
-use crate::scope::{Algorithm, AmzDate, RegionSet, SCOPE_TERMINATOR, Service};
-use crate::scope::{CredentialScope, Region};
+use crate::scope::{Algorithm, AmzDate, RegionSet, SCOPE_TERMINATOR};
+#[cfg(doc)]
+use crate::scope::{Region, Service};
 
 /// The longest raw signature: a DER ECDSA P-256 signature (SigV4A).
 pub const MAX_SIGNATURE_BYTES: usize = 72;
@@ -180,14 +185,24 @@ impl SignatureBytes {
             }
             _ => {}
         }
-        let mut out = ArrayVec::new();
-        for pair in hex.chunks_exact(2) {
-            let (Some(high), Some(low)) = (hex_value(pair[0]), hex_value(pair[1])) else {
-                return Err(malformed("it holds a character that is not a hex digit"));
-            };
-            out.push(high << 4 | low);
+        let mut out = [0u8; MAX_SIGNATURE_BYTES];
+        let mut invalid = 0;
+        for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+            let (high, low) = (
+                HEX_VALUES[usize::from(pair[0])],
+                HEX_VALUES[usize::from(pair[1])],
+            );
+            invalid |= high | low;
+            *byte = high << 4 | low;
         }
-        Ok(Self(out))
+        if invalid & NOT_HEX != 0 {
+            return Err(malformed("it holds a character that is not a hex digit"));
+        }
+        let mut decoded = ArrayVec::new();
+        decoded
+            .try_extend_from_slice(&out[..bytes])
+            .map_err(|_| malformed("it is too long"))?;
+        Ok(Self(decoded))
     }
 
     /// The raw bytes.
@@ -206,39 +221,62 @@ impl fmt::Debug for SignatureBytes {
     }
 }
 
+/// The flag [`HEX_VALUES`] sets for a byte that is not a hex digit.
+const NOT_HEX: u8 = 0x10;
+
+/// The value of each byte as a hex digit (either case), [`NOT_HEX`] if it is
+/// none: one table lookup per digit, and one check per signature.
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        if let Some(value) = hex_value(byte as u8) {
+            table[byte] = value;
+        }
+        byte += 1;
+    }
+    table
+};
+
 /// A parsed credential: the access key id and the credential scope.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credential {
-    /// The access key id, which names the key to verify with.
-    pub access_key_id: String,
-    /// The scope's `YYYYMMDD`.
-    pub date: String,
-    /// The scope's region: present for SigV4, absent for SigV4A.
-    pub region: Option<Region>,
-    /// The scope's service.
-    pub service: Service,
+///
+/// It borrows the text it was parsed from where it can (an `Authorization`
+/// header) and owns it only where the text had to be decoded first (a
+/// presigned URL's percent-encoded `X-Amz-Credential`), so that reading a
+/// header-signed request allocates nothing. The components are validated
+/// when parsed and read back as slices.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credential<'a> {
+    text: Cow<'a, str>,
+    /// Where the access key id ends (at the first `/`).
+    access_key_id_end: usize,
+    region: Option<Range<usize>>,
+    service: Range<usize>,
 }
 
-impl Credential {
+impl<'a> Credential<'a> {
     /// Parses `akid/YYYYMMDD/region/service/aws4_request` (SigV4) or
     /// `akid/YYYYMMDD/service/aws4_request` (SigV4A).
-    pub fn parse(algorithm: Algorithm, text: &str) -> Result<Self, AuthorizationError> {
+    pub fn parse(
+        algorithm: Algorithm,
+        text: impl Into<Cow<'a, str>>,
+    ) -> Result<Self, AuthorizationError> {
+        let text = text.into();
         let malformed = |reason| AuthorizationError::MalformedCredential { reason };
-        let parts: ArrayVec<&str, 5> = {
-            let mut parts = ArrayVec::new();
-            for part in text.split('/') {
-                parts
-                    .try_push(part)
-                    .map_err(|_| malformed("it has too many '/'-separated parts"))?;
-            }
+        let mut parts: ArrayVec<Range<usize>, 5> = ArrayVec::new();
+        let mut start = 0;
+        for part in split_at_byte(&text, b'/') {
             parts
-        };
+                .try_push(start..start + part.len())
+                .map_err(|_| malformed("it has too many '/'-separated parts"))?;
+            start += part.len() + 1;
+        }
         let (access_key_id, date, region, service, terminator) = match (algorithm, &parts[..]) {
             (Algorithm::Sigv4, [akid, date, region, service, terminator]) => {
-                (*akid, *date, Some(*region), *service, *terminator)
+                (akid, date, Some(region), service, terminator)
             }
             (Algorithm::Sigv4a, [akid, date, service, terminator]) => {
-                (*akid, *date, None, *service, *terminator)
+                (akid, date, None, service, terminator)
             }
             (Algorithm::Sigv4, _) => {
                 return Err(malformed(
@@ -251,8 +289,10 @@ impl Credential {
                 ));
             }
         };
-        if access_key_id.is_empty()
-            || access_key_id
+        let part = |range: &Range<usize>| &text[range.clone()];
+        let akid = part(access_key_id);
+        if akid.is_empty()
+            || akid
                 .bytes()
                 .any(|byte| byte.is_ascii_whitespace() || byte.is_ascii_control())
         {
@@ -260,88 +300,208 @@ impl Credential {
                 "the access key id is empty or holds whitespace or a control character",
             ));
         }
+        let date = part(date);
         if date.len() != 8 || !date.bytes().all(|byte| byte.is_ascii_digit()) {
             return Err(malformed("the date is not YYYYMMDD"));
         }
-        if terminator != SCOPE_TERMINATOR {
+        if part(terminator) != SCOPE_TERMINATOR {
             return Err(malformed("the scope does not end with aws4_request"));
         }
-        let region = region
-            .map(Region::new)
-            .transpose()
-            .map_err(|_| malformed("the region is empty or holds characters a region cannot"))?;
-        let service = Service::new(service)
-            .map_err(|_| malformed("the service is empty or holds characters a service cannot"))?;
+        if region.is_some_and(|region| !is_scope_component(part(region))) {
+            return Err(malformed(
+                "the region is empty or holds characters a region cannot",
+            ));
+        }
+        if !is_scope_component(part(service)) {
+            return Err(malformed(
+                "the service is empty or holds characters a service cannot",
+            ));
+        }
         Ok(Self {
-            access_key_id: access_key_id.to_owned(),
-            date: date.to_owned(),
-            region,
-            service,
+            access_key_id_end: access_key_id.end,
+            region: region.cloned(),
+            service: service.clone(),
+            text,
         })
     }
+
+    /// The access key id, which names the key to verify with.
+    pub fn access_key_id(&self) -> &str {
+        &self.text[..self.access_key_id_end]
+    }
+
+    /// The scope's `YYYYMMDD`.
+    pub fn date(&self) -> &str {
+        let start = self.access_key_id_end + 1;
+        &self.text[start..start + 8]
+    }
+
+    /// The scope's region: present for SigV4, absent for SigV4A. Validated as
+    /// [`Region::new`] validates.
+    pub fn region(&self) -> Option<&str> {
+        self.region.clone().map(|range| &self.text[range])
+    }
+
+    /// The scope's service, validated as [`Service::new`] validates.
+    pub fn service(&self) -> &str {
+        &self.text[self.service.clone()]
+    }
+
+    /// The credential scope as the string to sign holds it:
+    /// `YYYYMMDD[/region]/service/aws4_request`.
+    pub fn scope(&self) -> &str {
+        &self.text[self.access_key_id_end + 1..]
+    }
+
+    /// The whole credential as received (decoded): `akid/` then the scope.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The same credential, owning its text.
+    pub fn into_owned(self) -> Credential<'static> {
+        Credential {
+            text: Cow::Owned(self.text.into_owned()),
+            access_key_id_end: self.access_key_id_end,
+            region: self.region,
+            service: self.service,
+        }
+    }
 }
 
-/// Parses a signed-header list: `;`-separated lower-case header names,
+impl fmt::Debug for Credential<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credential")
+            .field("access_key_id", &self.access_key_id())
+            .field("date", &self.date())
+            .field("region", &self.region())
+            .field("service", &self.service())
+            .finish()
+    }
+}
+
+/// Whether `text` is a valid region or service: the rule of
+/// [`Region::new`] and [`Service::new`], checked without building either.
+fn is_scope_component(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
+}
+
+/// A received signed-header list: `;`-separated lower-case header names,
 /// sorted, each once.
-pub fn parse_signed_headers(text: &str) -> Result<HeaderNames, AuthorizationError> {
-    let malformed = |reason| AuthorizationError::MalformedSignedHeaders { reason };
-    if text.is_empty() {
-        return Err(malformed("it is empty"));
-    }
-    let mut previous: Option<&str> = None;
-    for name in text.split(';') {
-        if !is_valid_header_name(name.as_bytes()) {
-            return Err(malformed("it holds an empty or invalid header name"));
+///
+/// Like [`Credential`], it borrows the received text where it can, and it is
+/// read lazily: a verifier walks it alongside the request's sorted headers
+/// instead of building a list of names.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedHeaders<'a>(Cow<'a, str>);
+
+impl<'a> SignedHeaders<'a> {
+    /// Parses and validates a signed-header list.
+    pub fn parse(text: impl Into<Cow<'a, str>>) -> Result<Self, AuthorizationError> {
+        let text = text.into();
+        let malformed = |reason| AuthorizationError::MalformedSignedHeaders { reason };
+        if text.is_empty() {
+            return Err(malformed("it is empty"));
         }
-        if name.bytes().any(|byte| byte.is_ascii_uppercase()) {
-            return Err(malformed("header names must be lower-case"));
-        }
-        match previous {
-            Some(before) if before == name => {
-                return Err(AuthorizationError::DuplicateSignedHeader {
-                    name: shorten(name),
-                });
+        let mut previous: Option<&str> = None;
+        for name in split_at_byte(&text, b';') {
+            if !is_valid_header_name(name.as_bytes()) {
+                return Err(malformed("it holds an empty or invalid header name"));
             }
-            Some(before) if before > name => {
-                return Err(malformed("header names must be sorted"));
+            if name.bytes().any(|byte| byte.is_ascii_uppercase()) {
+                return Err(malformed("header names must be lower-case"));
             }
-            _ => {}
+            match previous {
+                Some(before) if before == name => {
+                    return Err(AuthorizationError::DuplicateSignedHeader {
+                        name: shorten(name),
+                    });
+                }
+                Some(before) if before > name => {
+                    return Err(malformed("header names must be sorted"));
+                }
+                _ => {}
+            }
+            previous = Some(name);
         }
-        previous = Some(name);
+        Ok(Self(text))
     }
-    HeaderNames::new(text.split(';'))
-        .map_err(|_| malformed("it holds an empty or invalid header name"))
+
+    /// The list as received, e.g. `host;x-amz-date`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The length of the list as received, in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the list is empty; never true for a parsed list.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The names, lower-case, sorted.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        split_at_byte(&self.0, b';')
+    }
+
+    /// Whether `name` is in the list, ignoring ASCII case.
+    pub fn contains(&self, name: &[u8]) -> bool {
+        self.iter().any(|listed| {
+            listed.len() == name.len() && listed.as_bytes().eq_ignore_ascii_case(name)
+        })
+    }
+
+    /// The names as a [`HeaderNames`], e.g. to keep them past the request.
+    pub fn to_header_names(&self) -> HeaderNames {
+        HeaderNames::from_validated_list(self.as_str())
+    }
+
+    /// The same list, owning its text.
+    pub fn into_owned(self) -> SignedHeaders<'static> {
+        SignedHeaders(Cow::Owned(self.0.into_owned()))
+    }
 }
 
-/// The three components of an `Authorization` header, validated.
+impl fmt::Debug for SignedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// The three components of an `Authorization` header, validated, borrowed
+/// from the header's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthorizationHeader {
+pub struct AuthorizationHeader<'a> {
     /// The algorithm named first.
     pub algorithm: Algorithm,
     /// `Credential=`.
-    pub credential: Credential,
+    pub credential: Credential<'a>,
     /// `SignedHeaders=`.
-    pub signed_headers: HeaderNames,
-    /// The length of the `SignedHeaders=` value as sent.
-    pub signed_headers_len: usize,
+    pub signed_headers: SignedHeaders<'a>,
     /// `Signature=`, decoded.
     pub signature: SignatureBytes,
 }
 
 /// Parses an `Authorization` header value:
 /// `<algorithm> Credential=<akid>/<scope>, SignedHeaders=<list>, Signature=<hex>`.
-pub fn parse_authorization_header(value: &[u8]) -> Result<AuthorizationHeader, AuthorizationError> {
+pub fn parse_authorization_header(
+    value: &[u8],
+) -> Result<AuthorizationHeader<'_>, AuthorizationError> {
     let malformed = |reason| AuthorizationError::MalformedAuthorization { reason };
     let text = std::str::from_utf8(value).map_err(|_| malformed("it is not UTF-8"))?;
-    let text = text.trim_matches(|c: char| c.is_ascii() && is_ascii_space(c as u8));
+    let text = trim_str(text);
     if text.is_empty() {
         return Err(malformed("it is empty"));
     }
-    let split = text
-        .find(|c: char| c.is_ascii() && is_ascii_space(c as u8))
-        .ok_or(malformed(
-            "it is not '<algorithm> Credential=.., SignedHeaders=.., Signature=..'",
-        ))?;
+    let split = text.bytes().position(is_ascii_space).ok_or_else(|| {
+        malformed("it is not '<algorithm> Credential=.., SignedHeaders=.., Signature=..'")
+    })?;
     let (name, rest) = text.split_at(split);
     let algorithm =
         Algorithm::from_wire_name(name).ok_or_else(|| AuthorizationError::UnknownAlgorithm {
@@ -351,17 +511,18 @@ pub fn parse_authorization_header(value: &[u8]) -> Result<AuthorizationHeader, A
     let mut credential = None;
     let mut signed_headers = None;
     let mut signature = None;
+    // `str::split` finds the commas with `memchr`: the components are long.
     for component in rest.split(',') {
-        let component = component.trim_matches(|c: char| c.is_ascii() && is_ascii_space(c as u8));
+        let component = trim_str(component);
         if component.is_empty() {
             return Err(malformed("it has an empty component"));
         }
-        let (key, component_value) = component
-            .split_once('=')
-            .ok_or(malformed("a component is not key=value"))?;
-        let key = key.trim_end_matches(|c: char| c.is_ascii() && is_ascii_space(c as u8));
-        let component_value =
-            component_value.trim_start_matches(|c: char| c.is_ascii() && is_ascii_space(c as u8));
+        let equals = component
+            .bytes()
+            .position(|byte| byte == b'=')
+            .ok_or_else(|| malformed("a component is not key=value"))?;
+        let key = trim_str(&component[..equals]);
+        let component_value = trim_str(&component[equals + 1..]);
         let slot = match key {
             "Credential" => &mut credential,
             "SignedHeaders" => &mut signed_headers,
@@ -378,17 +539,14 @@ pub fn parse_authorization_header(value: &[u8]) -> Result<AuthorizationHeader, A
             });
         }
     }
-    let credential =
-        credential.ok_or(AuthorizationError::MissingParameter { name: "Credential" })?;
-    let signed_headers = signed_headers.ok_or(AuthorizationError::MissingParameter {
-        name: "SignedHeaders",
-    })?;
-    let signature = signature.ok_or(AuthorizationError::MissingParameter { name: "Signature" })?;
+    let missing = |name| move || AuthorizationError::MissingParameter { name };
+    let credential = credential.ok_or_else(missing("Credential"))?;
+    let signed_headers = signed_headers.ok_or_else(missing("SignedHeaders"))?;
+    let signature = signature.ok_or_else(missing("Signature"))?;
     Ok(AuthorizationHeader {
         algorithm,
         credential: Credential::parse(algorithm, credential)?,
-        signed_headers: parse_signed_headers(signed_headers)?,
-        signed_headers_len: signed_headers.len(),
+        signed_headers: SignedHeaders::parse(signed_headers)?,
         signature: SignatureBytes::from_hex(algorithm, signature.as_bytes())?,
     })
 }
@@ -406,16 +564,21 @@ pub enum Placement {
 }
 
 /// Everything a received request says about its signature, validated.
+///
+/// It borrows from the request: the credential, the signed-header list and
+/// the session token are slices of the `Authorization` header and the other
+/// headers, so that reading a header-signed SigV4 request allocates nothing.
+/// Only values that must be decoded first (a presigned URL's
+/// percent-encoded parameters) and the SigV4A region set are owned.
+/// [`RequestSignature::into_owned`] detaches it from the request.
 #[derive(Clone, PartialEq, Eq)]
-pub struct RequestSignature {
+pub struct RequestSignature<'a> {
     /// The algorithm, which chooses the verifier.
     pub algorithm: Algorithm,
     /// The access key id and the credential scope.
-    pub credential: Credential,
+    pub credential: Credential<'a>,
     /// The names the signature covers.
-    pub signed_headers: HeaderNames,
-    /// The length of the signed-header list as sent.
-    pub signed_headers_len: usize,
+    pub signed_headers: SignedHeaders<'a>,
     /// The signature, decoded.
     pub signature: SignatureBytes,
     /// `X-Amz-Date`; its date is the scope's date.
@@ -423,48 +586,92 @@ pub struct RequestSignature {
     /// The SigV4A region set (`X-Amz-Region-Set`); `None` for SigV4.
     pub region_set: Option<RegionSet>,
     /// `X-Amz-Security-Token`, if sent.
-    pub security_token: Option<String>,
+    pub security_token: Option<Cow<'a, str>>,
     /// Header or presigned URL.
     pub placement: Placement,
 }
 
-impl RequestSignature {
+/// The headers that carry a header signature, found in one pass.
+#[derive(Default)]
+struct SignatureHeaders<'r> {
+    authorization: Option<&'r [u8]>,
+    date: Option<&'r [u8]>,
+    region_set: Option<&'r [u8]>,
+    security_token: Option<&'r [u8]>,
+}
+
+impl<'r> SignatureHeaders<'r> {
+    /// Reads them from `request`; any of them twice is an error.
+    fn of(request: &Request<'r>) -> Result<Self, AuthorizationError> {
+        let mut found = Self::default();
+        for header in request.headers {
+            let slot = match header.name.len() {
+                13 if header.name.eq_ignore_ascii_case(b"Authorization") => {
+                    (&mut found.authorization, "Authorization")
+                }
+                10 if header.name.eq_ignore_ascii_case(b"X-Amz-Date") => {
+                    (&mut found.date, "X-Amz-Date")
+                }
+                16 if header.name.eq_ignore_ascii_case(b"X-Amz-Region-Set") => {
+                    (&mut found.region_set, "X-Amz-Region-Set")
+                }
+                20 if header.name.eq_ignore_ascii_case(b"X-Amz-Security-Token") => {
+                    (&mut found.security_token, "X-Amz-Security-Token")
+                }
+                _ => continue,
+            };
+            if slot.0.replace(header.value).is_some() {
+                return Err(AuthorizationError::DuplicateParameter {
+                    name: slot.1.to_owned(),
+                });
+            }
+        }
+        Ok(found)
+    }
+}
+
+impl<'a> RequestSignature<'a> {
     /// Reads the signature of `request`, from its `Authorization` header or
     /// from its query, whichever it has; both is an error.
-    pub fn from_request(request: &Request<'_>) -> Result<Self, AuthorizationError> {
-        let authorization = single_header(request, "Authorization")?;
+    pub fn from_request(request: &Request<'a>) -> Result<Self, AuthorizationError> {
+        let headers = SignatureHeaders::of(request)?;
         let query_parameter =
             raw_params(request.query).find_map(|(key, _)| signature_query_parameter(key));
-        match (authorization, query_parameter) {
+        match (headers.authorization, query_parameter) {
             (Some(_), Some(parameter)) => Err(AuthorizationError::AmbiguousSignature {
                 parameter: parameter.to_owned(),
             }),
             (None, None) => Err(AuthorizationError::MissingSignature),
             (None, Some(_)) => parse_presigned_query(request.query),
-            (Some(value), None) => Self::from_header(request, value),
+            (Some(value), None) => Self::from_header(value, &headers),
         }
     }
 
-    fn from_header(request: &Request<'_>, value: &[u8]) -> Result<Self, AuthorizationError> {
+    fn from_header(
+        value: &'a [u8],
+        headers: &SignatureHeaders<'a>,
+    ) -> Result<Self, AuthorizationError> {
         let header = parse_authorization_header(value)?;
-        let date = single_header(request, "X-Amz-Date")?
+        let date = headers
+            .date
             .ok_or(AuthorizationError::MissingParameter { name: "X-Amz-Date" })?;
-        let date = parse_date(trim(date))?;
+        let date = parse_date(trim_ascii_space(date))?;
         let region_set = match header.algorithm {
             Algorithm::Sigv4 => None,
             Algorithm::Sigv4a => {
-                let value = single_header(request, "X-Amz-Region-Set")?.ok_or(
-                    AuthorizationError::MissingParameter {
+                let value = headers
+                    .region_set
+                    .ok_or(AuthorizationError::MissingParameter {
                         name: "X-Amz-Region-Set",
-                    },
-                )?;
-                Some(parse_region_set(trim(value))?)
+                    })?;
+                Some(parse_region_set(trim_ascii_space(value))?)
             }
         };
-        let security_token = single_header(request, "X-Amz-Security-Token")?
+        let security_token = headers
+            .security_token
             .map(|token| {
-                std::str::from_utf8(trim(token))
-                    .map(str::to_owned)
+                std::str::from_utf8(trim_ascii_space(token))
+                    .map(Cow::Borrowed)
                     .map_err(|_| AuthorizationError::NotUtf8 {
                         name: "X-Amz-Security-Token",
                     })
@@ -474,7 +681,6 @@ impl RequestSignature {
             algorithm: header.algorithm,
             credential: header.credential,
             signed_headers: header.signed_headers,
-            signed_headers_len: header.signed_headers_len,
             signature: header.signature,
             date,
             region_set,
@@ -487,31 +693,38 @@ impl RequestSignature {
     /// The scope's date must be the date of `X-Amz-Date`: the string to sign
     /// holds both, and a scope is only built from one.
     fn with_matching_dates(self) -> Result<Self, AuthorizationError> {
-        if self.credential.date != self.date.date() {
+        if self.credential.date() != self.date.date() {
             return Err(AuthorizationError::ScopeDateMismatch {
-                scope_date: self.credential.date,
+                scope_date: self.credential.date().to_owned(),
                 amz_date: self.date.as_str().to_owned(),
             });
         }
         Ok(self)
     }
 
-    /// The credential scope, as the string to sign holds it.
-    pub fn scope(&self) -> CredentialScope<'_> {
-        CredentialScope {
-            date: &self.date,
-            region: self.credential.region.as_ref(),
-            service: &self.credential.service,
-        }
-    }
-
     /// Whether the signature came in the query of a presigned URL.
     pub fn is_presigned(&self) -> bool {
         matches!(self.placement, Placement::Query { .. })
     }
+
+    /// The same signature, owning everything it borrowed from the request.
+    pub fn into_owned(self) -> RequestSignature<'static> {
+        RequestSignature {
+            algorithm: self.algorithm,
+            credential: self.credential.into_owned(),
+            signed_headers: self.signed_headers.into_owned(),
+            signature: self.signature,
+            date: self.date,
+            region_set: self.region_set,
+            security_token: self
+                .security_token
+                .map(|token| Cow::Owned(token.into_owned())),
+            placement: self.placement,
+        }
+    }
 }
 
-impl fmt::Debug for RequestSignature {
+impl fmt::Debug for RequestSignature<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestSignature")
             .field("algorithm", &self.algorithm)
@@ -542,11 +755,11 @@ const SIGNATURE: usize = 7;
 
 /// Parses the `X-Amz-*` parameters of a presigned URL's raw query (without
 /// the `?`). Other parameters are ignored; each `X-Amz-*` one must appear
-/// once, names compared without regard to case.
-pub fn parse_presigned_query(query: &[u8]) -> Result<RequestSignature, AuthorizationError> {
+/// once, names compared without regard to case. A value with no `%` escape
+/// is borrowed from the query; an escaped one is decoded into its own text.
+pub fn parse_presigned_query(query: &[u8]) -> Result<RequestSignature<'_>, AuthorizationError> {
     let names = crate::auth::SIGNATURE_QUERY_PARAMETERS;
-    let mut values: [Option<String>; 8] = Default::default();
-    let mut decoded = Vec::new();
+    let mut values: [Option<Cow<'_, str>>; 8] = Default::default();
     for (raw_key, raw_value) in raw_params(query) {
         let Some(name) = signature_query_parameter(raw_key) else {
             continue;
@@ -560,11 +773,15 @@ pub fn parse_presigned_query(query: &[u8]) -> Result<RequestSignature, Authoriza
                 name: name.to_owned(),
             });
         }
-        decoded.clear();
-        percent_decode_into(raw_value, &mut decoded);
-        let text =
-            std::str::from_utf8(&decoded).map_err(|_| AuthorizationError::NotUtf8 { name })?;
-        values[index] = Some(text.to_owned());
+        let not_utf8 = AuthorizationError::NotUtf8 { name };
+        let text = if raw_value.contains(&b'%') {
+            let mut decoded = Vec::with_capacity(raw_value.len());
+            percent_decode_into(raw_value, &mut decoded);
+            Cow::Owned(String::from_utf8(decoded).map_err(|_| not_utf8)?)
+        } else {
+            Cow::Borrowed(std::str::from_utf8(raw_value).map_err(|_| not_utf8)?)
+        };
+        values[index] = Some(text);
     }
     if values.iter().all(Option::is_none) {
         return Err(AuthorizationError::MissingSignature);
@@ -580,11 +797,10 @@ pub fn parse_presigned_query(query: &[u8]) -> Result<RequestSignature, Authoriza
             name: shorten(&algorithm_name),
         }
     })?;
-    let credential = Credential::parse(algorithm, &take(CREDENTIAL)?)?;
+    let credential = Credential::parse(algorithm, take(CREDENTIAL)?)?;
     let date = parse_date(take(DATE)?.as_bytes())?;
     let expires_seconds = parse_expires(&take(EXPIRES)?)?;
-    let signed_headers_text = take(SIGNED_HEADERS)?;
-    let signed_headers = parse_signed_headers(&signed_headers_text)?;
+    let signed_headers = SignedHeaders::parse(take(SIGNED_HEADERS)?)?;
     let signature = SignatureBytes::from_hex(algorithm, take(SIGNATURE)?.as_bytes())?;
     let region_set = match algorithm {
         Algorithm::Sigv4 => None,
@@ -595,7 +811,6 @@ pub fn parse_presigned_query(query: &[u8]) -> Result<RequestSignature, Authoriza
         algorithm,
         credential,
         signed_headers,
-        signed_headers_len: signed_headers_text.len(),
         signature,
         date,
         region_set,
@@ -629,21 +844,6 @@ pub fn query_without_signature(query: &[u8]) -> Vec<u8> {
     kept
 }
 
-/// The one value of the header `name`, if any; a repeat is an error.
-fn single_header<'r>(
-    request: &Request<'r>,
-    name: &'static str,
-) -> Result<Option<&'r [u8]>, AuthorizationError> {
-    let mut values = request.headers_named(name);
-    let first = values.next();
-    if values.next().is_some() {
-        return Err(AuthorizationError::DuplicateParameter {
-            name: name.to_owned(),
-        });
-    }
-    Ok(first)
-}
-
 fn parse_date(value: &[u8]) -> Result<AmzDate, AuthorizationError> {
     let malformed = || AuthorizationError::MalformedDate {
         value: shorten(&String::from_utf8_lossy(value)),
@@ -674,16 +874,27 @@ fn parse_region_set(value: &[u8]) -> Result<RegionSet, AuthorizationError> {
     RegionSet::parse(text).map_err(|_| malformed())
 }
 
-fn trim(value: &[u8]) -> &[u8] {
-    let start = value
-        .iter()
-        .position(|&byte| !is_ascii_space(byte))
-        .unwrap_or(value.len());
-    let end = value
-        .iter()
-        .rposition(|&byte| !is_ascii_space(byte))
-        .map_or(start, |last| last + 1);
-    &value[start..end]
+/// The pieces of `text` between the bytes `separator` (an ASCII byte, so
+/// every cut is a character boundary): `str::split` without the general
+/// pattern machinery, which costs more than these short texts.
+fn split_at_byte(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let from = start?;
+        let rest = &text.as_bytes()[from..];
+        let (end, next) = match rest.iter().position(|&byte| byte == separator) {
+            Some(offset) => (from + offset, Some(from + offset + 1)),
+            None => (text.len(), None),
+        };
+        start = next;
+        Some(&text[from..end])
+    })
+}
+
+/// `text` without its leading and trailing ASCII whitespace. The cuts fall
+/// next to ASCII bytes, always on character boundaries.
+fn trim_str(text: &str) -> &str {
+    &text[trimmed_range(text.as_bytes())]
 }
 
 /// At most [`MAX_ECHO`] characters of `text`, so that an error never repeats
@@ -707,13 +918,24 @@ mod tests {
     fn a_suite_authorization_header_parses() {
         let parsed = parse_authorization_header(V4.as_bytes()).unwrap();
         assert_eq!(parsed.algorithm, Algorithm::Sigv4);
-        assert_eq!(parsed.credential.access_key_id, "AKIDEXAMPLE");
-        assert_eq!(parsed.credential.date, "20150830");
+        assert_eq!(parsed.credential.access_key_id(), "AKIDEXAMPLE");
+        assert_eq!(parsed.credential.date(), "20150830");
+        assert_eq!(parsed.credential.region(), Some("us-east-1"));
+        assert_eq!(parsed.credential.service(), "service");
         assert_eq!(
-            parsed.credential.region.as_ref().unwrap().as_str(),
-            "us-east-1"
+            parsed.credential.scope(),
+            "20150830/us-east-1/service/aws4_request"
         );
-        assert_eq!(parsed.credential.service.as_str(), "service");
+        assert!(
+            matches!(
+                parsed.credential,
+                Credential {
+                    text: Cow::Borrowed(_),
+                    ..
+                }
+            ),
+            "a header's credential is borrowed, not copied"
+        );
         assert_eq!(
             parsed.signed_headers.iter().collect::<Vec<_>>(),
             ["host", "x-amz-date"]
@@ -860,7 +1082,7 @@ mod tests {
         );
         let parsed = parse_presigned_query(query.as_bytes()).unwrap();
         assert_eq!(parsed.algorithm, Algorithm::Sigv4a);
-        assert_eq!(parsed.credential.region, None);
+        assert_eq!(parsed.credential.region(), None);
         assert_eq!(parsed.region_set.as_ref().unwrap().as_str(), "us-east-1");
         assert_eq!(
             parsed.placement,
@@ -868,7 +1090,12 @@ mod tests {
                 expires_seconds: 3600
             }
         );
-        assert_eq!(parsed.scope().to_text(), "20150830/service/aws4_request");
+        assert_eq!(parsed.credential.scope(), "20150830/service/aws4_request");
+        assert_eq!(parsed.signed_headers.as_str(), "host");
+        assert!(
+            matches!(parsed.signed_headers, SignedHeaders(Cow::Borrowed(_))),
+            "an unescaped value is borrowed"
+        );
     }
 
     #[test]
@@ -1038,5 +1265,64 @@ mod tests {
         let parsed = parse_presigned_query(query.as_bytes()).unwrap();
         assert_eq!(parsed.security_token.as_deref(), Some("SECRET-TOKEN"));
         assert!(!format!("{parsed:?}").contains("SECRET-TOKEN"));
+    }
+
+    #[test]
+    fn scope_components_follow_the_region_and_service_rules() {
+        use crate::scope::{Region, Service};
+        for text in [
+            "us-east-1",
+            "s3",
+            "vpc-lattice-svcs",
+            "a_b.c",
+            "",
+            "a/b",
+            "a b",
+            "a,b",
+            "ü",
+            "*",
+        ] {
+            assert_eq!(
+                is_scope_component(text),
+                Region::new(text).is_ok(),
+                "{text:?}"
+            );
+            assert_eq!(
+                is_scope_component(text),
+                Service::new(text).is_ok(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn signature_hex_decodes_either_case() {
+        let lower = SignatureBytes::from_hex(Algorithm::Sigv4, &[b'a'; 64]).unwrap();
+        let upper = SignatureBytes::from_hex(Algorithm::Sigv4, &[b'A'; 64]).unwrap();
+        assert_eq!(lower, upper);
+        assert_eq!(lower.as_bytes(), [0xaa; 32]);
+        for bad in [b'g', b'/', b':', b'@', b'`', 0xff] {
+            let mut hex = [b'0'; 64];
+            hex[63] = bad;
+            assert_eq!(
+                SignatureBytes::from_hex(Algorithm::Sigv4, &hex),
+                Err(AuthorizationError::MalformedSignature {
+                    reason: "it holds a character that is not a hex digit"
+                }),
+                "{bad:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn signed_headers_are_read_lazily_and_kept_on_demand() {
+        let list = SignedHeaders::parse("content-type;host;x-amz-date").unwrap();
+        assert_eq!(list.len(), 28);
+        assert!(list.contains(b"Host"));
+        assert!(!list.contains(b"hos"));
+        assert_eq!(
+            list.to_header_names().iter().collect::<Vec<_>>(),
+            ["content-type", "host", "x-amz-date"]
+        );
     }
 }

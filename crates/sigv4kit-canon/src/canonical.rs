@@ -11,6 +11,7 @@
 //! All intermediate state lives in a reused [`Scratch`], so a warm signing
 //! allocates nothing here.
 
+use crate::authorization::SignedHeaders;
 use crate::error::CanonicalError;
 use crate::headers::{AddedHeader, HeaderList, HeaderSelection, SortScratch, is_token_byte};
 use crate::path::{PathRules, write_canonical_path};
@@ -41,7 +42,7 @@ pub struct Scratch {
 pub struct PreparedRequest<'r, 's> {
     request: &'r Request<'r>,
     headers: HeaderList<'r>,
-    rules: &'r CanonicalRules,
+    path: PathRules,
     payload: CanonicalPayload,
     scratch: &'s mut Scratch,
 }
@@ -56,6 +57,48 @@ impl<'r, 's> PreparedRequest<'r, 's> {
         rules: &'r CanonicalRules,
         scratch: &'s mut Scratch,
     ) -> Result<Self, CanonicalError> {
+        let headers = Self::check(request, added_headers)?;
+        headers.select_and_sort(&rules.headers, &mut scratch.headers)?;
+        Ok(Self {
+            request,
+            headers,
+            path: rules.path,
+            payload,
+            scratch,
+        })
+    }
+
+    /// Validates a received request and selects exactly the headers of its
+    /// signed-header list, `signed`: what a verifier recomputes. Each named
+    /// header must be present, or it fails with
+    /// [`CanonicalError::MissingSignedHeader`], as
+    /// [`HeaderSelection::Exactly`] does; the list being sorted, the
+    /// selection is one merge with the sorted headers.
+    ///
+    /// [`HeaderSelection::Exactly`]: crate::HeaderSelection::Exactly
+    pub fn prepare_signed(
+        request: &'r Request<'r>,
+        signed: &SignedHeaders<'_>,
+        payload: CanonicalPayload,
+        path: PathRules,
+        scratch: &'s mut Scratch,
+    ) -> Result<Self, CanonicalError> {
+        let headers = Self::check(request, &[])?;
+        headers.select_exactly_sorted(signed.iter(), &mut scratch.headers)?;
+        Ok(Self {
+            request,
+            headers,
+            path,
+            payload,
+            scratch,
+        })
+    }
+
+    /// The checks every canonical request needs: a token method and a host.
+    fn check(
+        request: &'r Request<'r>,
+        added_headers: &'r [AddedHeader<'r>],
+    ) -> Result<HeaderList<'r>, CanonicalError> {
         if request.method.is_empty() || !request.method.bytes().all(is_token_byte) {
             return Err(CanonicalError::InvalidMethod {
                 method: request.method.to_owned(),
@@ -64,17 +107,9 @@ impl<'r, 's> PreparedRequest<'r, 's> {
         if request.header("host").is_none() {
             return Err(CanonicalError::MissingHost);
         }
-        let headers = HeaderList {
+        Ok(HeaderList {
             request: request.headers,
             added: added_headers,
-        };
-        headers.select_and_sort(&rules.headers, &mut scratch.headers)?;
-        Ok(Self {
-            request,
-            headers,
-            rules,
-            payload,
-            scratch,
         })
     }
 
@@ -97,7 +132,7 @@ impl<'r, 's> PreparedRequest<'r, 's> {
         let scratch = &mut *self.scratch;
         sink.put(self.request.method.as_bytes());
         sink.put(b"\n");
-        write_canonical_path(self.request.path, self.rules.path, &mut scratch.path, sink);
+        write_canonical_path(self.request.path, self.path, &mut scratch.path, sink);
         sink.put(b"\n");
         scratch.query.clear();
         scratch.query.add_raw_query(self.request.query);
@@ -134,6 +169,7 @@ pub fn canonical_request_text(
 mod tests {
     use super::*;
     use crate::headers::HeaderNames;
+    use crate::path::PathRules;
     use crate::payload::Payload;
     use crate::request::Header;
 
@@ -196,6 +232,53 @@ mod tests {
             canonical_request_text(&request, &rules),
             Err(CanonicalError::MissingSignedHeader { name: "c".into() })
         );
+    }
+
+    #[test]
+    fn a_received_signed_list_selects_exactly_its_headers() {
+        let headers = [
+            Header::new("X-Amz-Date", "20150830T123600Z"),
+            Header::new("Host", "h"),
+            Header::new("Authorization", "not signed"),
+            Header::new("b", "2"),
+            Header::new("A", "1"),
+            Header::new("B", "3"),
+            Header::new("User-Agent", "not signed"),
+        ];
+        let request = Request::new("GET", "/", &headers);
+        let write = |list: &str| {
+            let signed = SignedHeaders::parse(list).unwrap();
+            let mut scratch = Scratch::default();
+            let mut prepared = PreparedRequest::prepare_signed(
+                &request,
+                &signed,
+                CanonicalPayload::Literal("UNSIGNED-PAYLOAD"),
+                PathRules::STANDARD,
+                &mut scratch,
+            )?;
+            let mut out = Vec::new();
+            prepared.write(&[], &mut out);
+            Ok::<_, CanonicalError>(String::from_utf8(out).unwrap())
+        };
+        assert_eq!(
+            write("a;b;host;x-amz-date").unwrap(),
+            "GET\n/\n\na:1\nb:2,3\nhost:h\nx-amz-date:20150830T123600Z\n\n\
+             a;b;host;x-amz-date\nUNSIGNED-PAYLOAD"
+        );
+        assert!(
+            write("b;host")
+                .unwrap()
+                .contains("\nb:2,3\nhost:h\n\nb;host\n")
+        );
+        for (list, missing) in [("c;host", "c"), ("host;z", "z"), ("a;aa;host", "aa")] {
+            assert_eq!(
+                write(list),
+                Err(CanonicalError::MissingSignedHeader {
+                    name: missing.into()
+                }),
+                "{list}"
+            );
+        }
     }
 
     #[test]

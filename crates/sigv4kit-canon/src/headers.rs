@@ -65,6 +65,27 @@ pub const fn is_ascii_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
+/// The range of `value` left once leading and trailing [`is_ascii_space`]
+/// bytes are trimmed.
+#[inline]
+pub fn trimmed_range(value: &[u8]) -> std::ops::Range<usize> {
+    let start = value
+        .iter()
+        .position(|&byte| !is_ascii_space(byte))
+        .unwrap_or(value.len());
+    let end = value
+        .iter()
+        .rposition(|&byte| !is_ascii_space(byte))
+        .map_or(start, |last| last + 1);
+    start..end
+}
+
+/// `value` without leading and trailing [`is_ascii_space`] bytes.
+#[inline]
+pub fn trim_ascii_space(value: &[u8]) -> &[u8] {
+    &value[trimmed_range(value)]
+}
+
 /// Compares two header names as their lower-case forms compare.
 #[inline]
 pub fn cmp_names(a: &[u8], b: &[u8]) -> Ordering {
@@ -126,8 +147,11 @@ pub fn canonical_value(value: &[u8]) -> String {
 }
 
 /// A validated list of lower-case header names.
+///
+/// Held as one `;`-joined text (`;` is not a header-name character), so that
+/// a list costs one allocation however many names it holds.
 #[derive(Clone, PartialEq, Eq)]
-pub struct HeaderNames(Arc<[Box<str>]>);
+pub struct HeaderNames(Arc<str>);
 
 impl HeaderNames {
     /// Validates and lower-cases `names`.
@@ -136,7 +160,7 @@ impl HeaderNames {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut list = Vec::new();
+        let mut joined = String::new();
         for name in names {
             let name = name.as_ref();
             if !is_valid_header_name(name.as_bytes()) {
@@ -144,19 +168,25 @@ impl HeaderNames {
                     name: name.to_owned(),
                 });
             }
-            list.push(name.to_ascii_lowercase().into_boxed_str());
+            if !joined.is_empty() {
+                joined.push(';');
+            }
+            let start = joined.len();
+            joined.push_str(name);
+            joined[start..].make_ascii_lowercase();
         }
-        Ok(Self(list.into()))
+        Ok(Self(joined.into()))
+    }
+
+    /// A list from `;`-joined names already validated and lower-cased, such
+    /// as a parsed signed-header list.
+    pub(crate) fn from_validated_list(list: &str) -> Self {
+        Self(list.into())
     }
 
     /// The default exclusion list, [`DEFAULT_EXCLUDED_HEADERS`].
     pub fn default_excluded() -> Self {
-        Self(
-            DEFAULT_EXCLUDED_HEADERS
-                .iter()
-                .map(|&name| Box::from(name))
-                .collect(),
-        )
+        Self(DEFAULT_EXCLUDED_HEADERS.join(";").into())
     }
 
     /// This list with `names` added.
@@ -166,20 +196,20 @@ impl HeaderNames {
         S: AsRef<str>,
     {
         let extra = Self::new(names)?;
-        Ok(Self(self.0.iter().chain(extra.0.iter()).cloned().collect()))
+        Self::new(self.iter().chain(extra.iter()))
     }
 
     /// Whether `name` is in the list, ignoring ASCII case.
     #[inline]
     pub fn contains(&self, name: &[u8]) -> bool {
-        self.0
-            .iter()
+        self.iter()
             .any(|listed| listed.as_bytes().eq_ignore_ascii_case(name))
     }
 
     /// The names, lower-cased.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|name| &**name)
+        // Names are never empty, so an empty piece is only the empty list's.
+        self.0.split(';').filter(|name| !name.is_empty())
     }
 }
 
@@ -264,30 +294,22 @@ impl<'a> HeaderList<'a> {
         }
     }
 
-    /// Fills `sorted.order` with the indices of the signed headers, sorted by
-    /// name, repeats in their original order; `sorted.group_ends` with the end
-    /// (in `order`) of each run of one name; and `sorted.signed_names` with the
-    /// signed-header list, lower-cased once here and reused by every writer.
-    pub(crate) fn select_and_sort(
+    /// Checks every request header name and fills `order` with the indices
+    /// of the headers `selects` keeps, sorted by name, repeats in their
+    /// original order.
+    fn sort_selected(
         &self,
-        selection: &HeaderSelection,
-        sorted: &mut SortScratch,
+        order: &mut Vec<usize>,
+        mut selects: impl FnMut(&[u8]) -> bool,
     ) -> Result<(), CanonicalError> {
-        let SortScratch {
-            order,
-            group_ends,
-            signed_names,
-        } = sorted;
         order.clear();
-        group_ends.clear();
-        signed_names.clear();
         for (index, header) in self.request.iter().enumerate() {
             if !is_valid_header_name(header.name) {
                 return Err(CanonicalError::InvalidHeaderName {
                     name: String::from_utf8_lossy(header.name).into_owned(),
                 });
             }
-            if selection.selects(header.name) {
+            if selects(header.name) {
                 order.push(index);
             }
         }
@@ -300,9 +322,59 @@ impl<'a> HeaderList<'a> {
                 .map(|(offset, _)| first_added + offset),
         );
         order.sort_unstable_by(|&a, &b| cmp_names(self.name(a), self.name(b)).then(a.cmp(&b)));
+        Ok(())
+    }
+
+    /// Like [`Self::select_and_sort`] with exactly the headers of `signed`, a
+    /// sorted list of lower-case names without repeats (a received
+    /// `SignedHeaders`). Both sides are sorted, so one merge pass keeps the
+    /// signed headers and finds a missing one: no name is compared with
+    /// every other.
+    pub(crate) fn select_exactly_sorted<'n>(
+        &self,
+        signed: impl Iterator<Item = &'n str>,
+        sorted: &mut SortScratch,
+    ) -> Result<(), CanonicalError> {
+        let order = &mut sorted.order;
+        self.sort_selected(order, |_| true)?;
+        let mut kept = 0;
+        let mut next = 0;
+        for wanted in signed {
+            let wanted = wanted.as_bytes();
+            while next < order.len() && cmp_names(self.name(order[next]), wanted).is_lt() {
+                next += 1;
+            }
+            let group_start = kept;
+            while next < order.len() && cmp_names(self.name(order[next]), wanted).is_eq() {
+                order[kept] = order[next];
+                kept += 1;
+                next += 1;
+            }
+            if kept == group_start {
+                return Err(CanonicalError::MissingSignedHeader {
+                    name: String::from_utf8_lossy(wanted).into_owned(),
+                });
+            }
+        }
+        order.truncate(kept);
+        sorted.fill_groups(*self);
+        Ok(())
+    }
+
+    /// Fills `sorted.order` with the indices of the signed headers, sorted by
+    /// name, repeats in their original order; `sorted.group_ends` with the end
+    /// (in `order`) of each run of one name; and `sorted.signed_names` with the
+    /// signed-header list, lower-cased once here and reused by every writer.
+    pub(crate) fn select_and_sort(
+        &self,
+        selection: &HeaderSelection,
+        sorted: &mut SortScratch,
+    ) -> Result<(), CanonicalError> {
+        self.sort_selected(&mut sorted.order, |name| selection.selects(name))?;
         if let HeaderSelection::Exactly(wanted) = selection {
             for name in wanted.iter() {
-                let present = order
+                let present = sorted
+                    .order
                     .binary_search_by(|&index| cmp_names(self.name(index), name.as_bytes()))
                     .is_ok();
                 if !present {
@@ -312,21 +384,7 @@ impl<'a> HeaderList<'a> {
                 }
             }
         }
-        for position in 1..=order.len() {
-            let ends_group = position == order.len()
-                || !self
-                    .name(order[position])
-                    .eq_ignore_ascii_case(self.name(order[position - 1]));
-            if ends_group {
-                if !group_ends.is_empty() {
-                    signed_names.push(b';');
-                }
-                let name_start = signed_names.len();
-                signed_names.extend_from_slice(self.name(order[position - 1]));
-                signed_names[name_start..].make_ascii_lowercase();
-                group_ends.push(position);
-            }
-        }
+        sorted.fill_groups(*self);
         Ok(())
     }
 }
@@ -340,6 +398,34 @@ pub(crate) struct SortScratch {
 }
 
 impl SortScratch {
+    /// From the sorted `order`, fills `group_ends` with the end of each run
+    /// of one name and `signed_names` with the signed-header list,
+    /// lower-cased once here and reused by every writer.
+    fn fill_groups(&mut self, list: HeaderList<'_>) {
+        let Self {
+            order,
+            group_ends,
+            signed_names,
+        } = self;
+        group_ends.clear();
+        signed_names.clear();
+        for position in 1..=order.len() {
+            let ends_group = position == order.len()
+                || !list
+                    .name(order[position])
+                    .eq_ignore_ascii_case(list.name(order[position - 1]));
+            if ends_group {
+                if !group_ends.is_empty() {
+                    signed_names.push(b';');
+                }
+                let name_start = signed_names.len();
+                signed_names.extend_from_slice(list.name(order[position - 1]));
+                signed_names[name_start..].make_ascii_lowercase();
+                group_ends.push(position);
+            }
+        }
+    }
+
     /// A view of the sorted headers of `list`.
     pub(crate) fn view<'a>(&'a self, list: HeaderList<'a>) -> SortedHeaders<'a> {
         SortedHeaders {

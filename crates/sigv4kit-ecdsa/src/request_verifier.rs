@@ -75,7 +75,7 @@ impl<E: SigningEngine> Verifier for EcdsaVerifier<E> {
     fn verify_parsed(
         &self,
         request: &Request<'_>,
-        signature: &RequestSignature,
+        signature: &RequestSignature<'_>,
         key: &PublicKey,
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError> {

@@ -7,14 +7,20 @@
 //!
 //! The cache key is the access key id, the SHA-256 fingerprint of the secret
 //! (never the secret), the date, the region and the service: a rotated secret
-//! has a new fingerprint and never meets its predecessor's key. The cache is
-//! bounded; the least recently used entry is evicted, and its key zeroized.
+//! has a new fingerprint and never meets its predecessor's key. The
+//! fingerprint is computed once, where the secret is held
+//! ([`Credentials`], or the verifier's [`FingerprintedSecret`]), never per
+//! lookup, and a hit compares borrowed text only: it neither hashes nor
+//! allocates. The cache is bounded; the least recently used entry is
+//! evicted, and its key zeroized.
+//!
+//! [`FingerprintedSecret`]: crate::verify::FingerprintedSecret
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sigv4kit_canon::{Region, Service};
-use sigv4kit_signer::{Credentials, SecretFingerprint};
+use sigv4kit_signer::{Credentials, SecretAccessKey};
 
 use crate::kdf::SigningKey;
 
@@ -22,13 +28,22 @@ use crate::kdf::SigningKey;
 pub const DEFAULT_CAPACITY: usize = 64;
 
 struct Entry {
-    fingerprint: SecretFingerprint,
+    fingerprint: [u8; 32],
     date: [u8; 8],
     access_key_id: Box<str>,
-    region: Region,
-    service: Service,
+    region: Box<str>,
+    service: Box<str>,
     key: SigningKey,
     last_used: u64,
+}
+
+/// Whose key a lookup wants: the access key id, the secret, and the
+/// secret's fingerprint computed once beforehand.
+#[derive(Clone, Copy)]
+pub(crate) struct KeyOwner<'a> {
+    pub(crate) access_key_id: &'a str,
+    pub(crate) secret: &'a SecretAccessKey,
+    pub(crate) fingerprint: &'a [u8; 32],
 }
 
 /// Hit and miss counts of a cache.
@@ -71,11 +86,35 @@ impl SigningKeyCache {
         region: &Region,
         service: &Service,
     ) -> crate::kdf::HmacSha256 {
+        self.keyed_mac_for(
+            KeyOwner {
+                access_key_id: credentials.access_key_id(),
+                secret: credentials.secret(),
+                fingerprint: credentials.secret_fingerprint().as_bytes(),
+            },
+            date,
+            region.as_str(),
+            service.as_str(),
+        )
+    }
+
+    /// The keyed HMAC state for `secret` and the scope `date/region/service`,
+    /// derived on a miss. `secret.fingerprint` must be the secret's: the
+    /// callers in this crate take it from where it was computed with the
+    /// secret ([`Credentials`], [`FingerprintedSecret`]).
+    ///
+    /// [`FingerprintedSecret`]: crate::verify::FingerprintedSecret
+    pub(crate) fn keyed_mac_for(
+        &self,
+        secret: KeyOwner<'_>,
+        date: &str,
+        region: &str,
+        service: &str,
+    ) -> crate::kdf::HmacSha256 {
+        let derive = || SigningKey::derive(secret.secret.expose(), date, region, service);
         let date_bytes: [u8; 8] = match date.as_bytes().try_into() {
             Ok(bytes) => bytes,
-            Err(_) => {
-                return self.derive(credentials, date, region, service).mac();
-            }
+            Err(_) => return derive().mac(),
         };
         let now = self.tick.fetch_add(1, Ordering::Relaxed);
         {
@@ -84,11 +123,11 @@ impl SigningKeyCache {
                 .lock()
                 .unwrap_or_else(|poison| poison.into_inner());
             let found = entries.iter_mut().find(|entry| {
-                entry.fingerprint == *credentials.secret_fingerprint()
+                entry.fingerprint == *secret.fingerprint
                     && entry.date == date_bytes
-                    && entry.region == *region
-                    && entry.service == *service
-                    && *entry.access_key_id == *credentials.access_key_id()
+                    && *entry.region == *region
+                    && *entry.service == *service
+                    && *entry.access_key_id == *secret.access_key_id
             });
             if let Some(entry) = found {
                 entry.last_used = now;
@@ -97,7 +136,7 @@ impl SigningKeyCache {
             }
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
-        let key = self.derive(credentials, date, region, service);
+        let key = derive();
         let mac = key.mac();
         if self.capacity > 0 {
             let mut entries = self
@@ -115,31 +154,16 @@ impl SigningKeyCache {
                 entries.swap_remove(oldest);
             }
             entries.push(Entry {
-                fingerprint: *credentials.secret_fingerprint(),
+                fingerprint: *secret.fingerprint,
                 date: date_bytes,
-                access_key_id: credentials.access_key_id().into(),
-                region: region.clone(),
-                service: service.clone(),
+                access_key_id: secret.access_key_id.into(),
+                region: region.into(),
+                service: service.into(),
                 key,
                 last_used: now,
             });
         }
         mac
-    }
-
-    fn derive(
-        &self,
-        credentials: &Credentials,
-        date: &str,
-        region: &Region,
-        service: &Service,
-    ) -> SigningKey {
-        SigningKey::derive(
-            credentials.secret().expose(),
-            date,
-            region.as_str(),
-            service.as_str(),
-        )
     }
 
     /// Hit and miss counts so far.

@@ -41,7 +41,7 @@ use sigv4kit_signer::{Signature, Signer, SigningError, SigningOutput, SigningPar
 
 pub use cache::{CacheStats, SigningKeyCache};
 pub use kdf::SigningKey;
-pub use verify::HmacVerifier;
+pub use verify::{FingerprintedSecret, HmacVerifier};
 
 /// Signs with SigV4, caching derived keys.
 #[derive(Debug, Default)]

@@ -7,19 +7,102 @@
 //! of a forged signature were right. Derived keys are cached as the signer
 //! caches them, so a busy server derives one key per client, day, region and
 //! service.
+//!
+//! The cache tells secrets apart by their SHA-256 fingerprint. A key store
+//! that keeps [`FingerprintedSecret`]s computes it once per secret, and a
+//! warm verification then hashes nothing but the request: the canonical
+//! request, and the HMAC of the string to sign, exactly the work of a
+//! signing. [`HmacVerifier::verify_parsed_with_secret`] takes a bare
+//! [`SecretAccessKey`] instead, for a key store that holds only those, at the
+//! price of one fingerprint per request.
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>.
 
+use std::fmt;
+
 use hmac::Mac;
+use sha2::{Digest, Sha256};
 use sigv4kit_canon::sink::Buffered;
-use sigv4kit_canon::{Algorithm, AuthorizationError, Request, RequestSignature};
+use sigv4kit_canon::{Algorithm, AuthorizationError, Request, RequestSignature, StringToSign};
 use sigv4kit_signer::verification::verify_request;
 use sigv4kit_signer::{
     Credentials, SecretAccessKey, Verified, Verifier, VerifyError, VerifyPolicy,
 };
-use subtle::ConstantTimeEq;
+use subtle::{Choice, ConstantTimeEq};
 
 use crate::MacSink;
-use crate::cache::SigningKeyCache;
+use crate::cache::{KeyOwner, SigningKeyCache};
+
+/// A secret access key with its SHA-256 fingerprint, computed once: what a
+/// SigV4 key store holds, so that a verification looks up the derived key
+/// without hashing the secret again. Zeroized on drop (the secret),
+/// redacted in `Debug`.
+#[derive(Clone)]
+pub struct FingerprintedSecret {
+    secret: SecretAccessKey,
+    fingerprint: [u8; 32],
+}
+
+impl FingerprintedSecret {
+    /// Fingerprints `secret`.
+    pub fn new(secret: SecretAccessKey) -> Self {
+        let fingerprint = fingerprint(&secret);
+        Self {
+            secret,
+            fingerprint,
+        }
+    }
+
+    /// The secret.
+    pub fn secret(&self) -> &SecretAccessKey {
+        &self.secret
+    }
+}
+
+impl From<SecretAccessKey> for FingerprintedSecret {
+    fn from(secret: SecretAccessKey) -> Self {
+        Self::new(secret)
+    }
+}
+
+impl From<&Credentials> for FingerprintedSecret {
+    /// The secret of `credentials`, with the fingerprint they computed.
+    fn from(credentials: &Credentials) -> Self {
+        Self {
+            secret: credentials.secret().clone(),
+            fingerprint: *credentials.secret_fingerprint().as_bytes(),
+        }
+    }
+}
+
+impl fmt::Debug for FingerprintedSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FingerprintedSecret(<redacted>)")
+    }
+}
+
+/// The fingerprint [`Credentials::secret_fingerprint`] computes: the SHA-256
+/// of the secret.
+fn fingerprint(secret: &SecretAccessKey) -> [u8; 32] {
+    Sha256::digest(secret.expose().as_bytes()).into()
+}
+
+/// Whether `received` is `expected`, in a time that does not depend on
+/// where they differ: compared as four words with `subtle`, which costs a
+/// quarter of a byte-wise comparison's optimization barriers.
+fn constant_time_equal(expected: &[u8; 32], received: &[u8]) -> bool {
+    let Ok(received) = <&[u8; 32]>::try_from(received) else {
+        return false;
+    };
+    let word = |bytes: &[u8; 32], index: usize| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[8 * index..8 * index + 8]);
+        u64::from_ne_bytes(word)
+    };
+    let equal = (0..4).fold(Choice::from(1), |equal, index| {
+        equal & word(expected, index).ct_eq(&word(received, index))
+    });
+    bool::from(equal)
+}
 
 /// Verifies SigV4 signatures with the secret access key, caching derived keys.
 #[derive(Debug, Default)]
@@ -44,20 +127,26 @@ impl HmacVerifier {
     pub fn key_cache(&self) -> &SigningKeyCache {
         &self.keys
     }
-}
 
-impl Verifier for HmacVerifier {
-    type Key = SecretAccessKey;
-
-    fn algorithm(&self) -> Algorithm {
-        Algorithm::Sigv4
-    }
-
-    fn verify_parsed(
+    /// [`Verifier::verify_parsed`] with a bare secret, fingerprinted for this
+    /// one request. A server verifying many requests with the same secret
+    /// should keep a [`FingerprintedSecret`] instead.
+    pub fn verify_parsed_with_secret(
         &self,
         request: &Request<'_>,
-        signature: &RequestSignature,
-        key: &SecretAccessKey,
+        signature: &RequestSignature<'_>,
+        secret: &SecretAccessKey,
+        policy: &VerifyPolicy,
+    ) -> Result<Verified, VerifyError> {
+        self.verify_with(request, signature, secret, &fingerprint(secret), policy)
+    }
+
+    fn verify_with(
+        &self,
+        request: &Request<'_>,
+        signature: &RequestSignature<'_>,
+        secret: &SecretAccessKey,
+        fingerprint: &[u8; 32],
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError> {
         verify_request(
@@ -66,31 +155,104 @@ impl Verifier for HmacVerifier {
             signature,
             policy,
             |string_to_sign| {
-                let region = signature.credential.region.as_ref().ok_or(
-                    AuthorizationError::MalformedCredential {
-                        reason: "a SigV4 credential is akid/date/region/service/aws4_request",
-                    },
-                )?;
-                let credentials =
-                    Credentials::new(&*signature.credential.access_key_id, key.expose(), None)
-                        .map_err(|_| VerifyError::WrongKeyType {
-                            algorithm: Algorithm::Sigv4,
-                            reason: "the secret access key is empty",
-                        })?;
-                let mut mac = self.keys.keyed_mac(
-                    &credentials,
-                    signature.date.date(),
-                    region,
-                    &signature.credential.service,
-                );
-                let mut sink = Buffered::<_, 256>::new(MacSink(&mut mac));
-                string_to_sign.write(&mut sink);
-                sink.finish();
-                let expected = mac.finalize().into_bytes();
-                Ok(bool::from(
-                    expected.as_slice().ct_eq(signature.signature.as_bytes()),
+                let expected =
+                    self.expected_signature(signature, secret, fingerprint, string_to_sign)?;
+                Ok(constant_time_equal(
+                    &expected,
+                    signature.signature.as_bytes(),
                 ))
             },
         )
+    }
+
+    /// The HMAC of `string_to_sign` under the key derived for the request's
+    /// scope.
+    fn expected_signature(
+        &self,
+        signature: &RequestSignature<'_>,
+        secret: &SecretAccessKey,
+        fingerprint: &[u8; 32],
+        string_to_sign: &StringToSign<'_>,
+    ) -> Result<[u8; 32], VerifyError> {
+        let region =
+            signature
+                .credential
+                .region()
+                .ok_or(AuthorizationError::MalformedCredential {
+                    reason: "a SigV4 credential is akid/date/region/service/aws4_request",
+                })?;
+        if secret.expose().is_empty() {
+            return Err(VerifyError::WrongKeyType {
+                algorithm: Algorithm::Sigv4,
+                reason: "the secret access key is empty",
+            });
+        }
+        let owner = KeyOwner {
+            access_key_id: signature.credential.access_key_id(),
+            secret,
+            fingerprint,
+        };
+        let mut mac = self.keys.keyed_mac_for(
+            owner,
+            signature.date.date(),
+            region,
+            signature.credential.service(),
+        );
+        let mut sink = Buffered::<_, 256>::new(MacSink(&mut mac));
+        string_to_sign.write(&mut sink);
+        sink.finish();
+        Ok(mac.finalize().into_bytes().into())
+    }
+}
+
+impl Verifier for HmacVerifier {
+    type Key = FingerprintedSecret;
+
+    fn algorithm(&self) -> Algorithm {
+        Algorithm::Sigv4
+    }
+
+    fn verify_parsed(
+        &self,
+        request: &Request<'_>,
+        signature: &RequestSignature<'_>,
+        key: &FingerprintedSecret,
+        policy: &VerifyPolicy,
+    ) -> Result<Verified, VerifyError> {
+        self.verify_with(request, signature, &key.secret, &key.fingerprint, policy)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_time_comparison_table() {
+        let expected = [7u8; 32];
+        assert!(constant_time_equal(&expected, &[7; 32]));
+        for index in [0, 7, 8, 31] {
+            let mut received = expected;
+            received[index] ^= 1;
+            assert!(!constant_time_equal(&expected, &received), "byte {index}");
+        }
+        assert!(!constant_time_equal(&expected, &[7; 31]));
+        assert!(!constant_time_equal(&expected, &[7; 33]));
+    }
+
+    #[test]
+    fn the_fingerprint_is_the_credentials_fingerprint() {
+        let credentials = Credentials::new("AKID", "secret", None).unwrap();
+        let from_credentials = FingerprintedSecret::from(&credentials);
+        let from_secret = FingerprintedSecret::new(SecretAccessKey::new("secret"));
+        assert_eq!(from_credentials.fingerprint, from_secret.fingerprint);
+        assert_ne!(
+            from_secret.fingerprint,
+            FingerprintedSecret::new(SecretAccessKey::new("rotated")).fingerprint
+        );
+        assert_eq!(
+            format!("{from_secret:?}"),
+            "FingerprintedSecret(<redacted>)"
+        );
     }
 }

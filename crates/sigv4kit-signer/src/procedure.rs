@@ -36,7 +36,7 @@ thread_local! {
 
 /// Runs `work` with this thread's scratch buffers, or fresh ones if they are
 /// in use further up the stack.
-fn with_scratch<T>(work: impl FnOnce(&mut Scratch) -> T) -> T {
+pub(crate) fn with_scratch<T>(work: impl FnOnce(&mut Scratch) -> T) -> T {
     let mut work = Some(work);
     let reused = SCRATCH.with(|cell| {
         cell.try_borrow_mut()

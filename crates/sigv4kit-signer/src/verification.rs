@@ -16,17 +16,19 @@
 
 use sha2::{Digest, Sha256};
 use sigv4kit_canon::authorization::query_without_signature;
-use sigv4kit_canon::headers::canonical_value;
+use sigv4kit_canon::encoding::hex32;
+use sigv4kit_canon::headers::trim_ascii_space;
 use sigv4kit_canon::payload::{CONTENT_SHA256_HEADER, UNSIGNED_PAYLOAD};
 use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{
-    Algorithm, AuthorizationError, CanonicalError, CanonicalPayload, CanonicalRules,
-    HeaderSelection, Payload, PayloadHash, Placement, PreparedRequest, Request, RequestSignature,
-    Scratch, StringToSign,
+    Algorithm, AuthorizationError, CanonicalError, CanonicalPayload, CredentialScope, Payload,
+    PayloadHash, Placement, PreparedRequest, Region, Request, RequestSignature, Service,
+    StringToSign,
 };
 
 use crate::credentials::SessionToken;
 use crate::params::SigningRegion;
+use crate::procedure::with_scratch;
 use crate::verifier::{PresignedPayload, Verified, VerifyError, VerifyPolicy};
 
 /// The prefix of the headers that must all be signed.
@@ -40,9 +42,19 @@ const AMZ_HEADER_PREFIX: &[u8] = b"x-amz-";
 pub fn check_claims(
     algorithm: Algorithm,
     request: &Request<'_>,
-    signature: &RequestSignature,
+    signature: &RequestSignature<'_>,
     policy: &VerifyPolicy,
 ) -> Result<(), VerifyError> {
+    accepted_claims(algorithm, request, signature, policy).map(|_| ())
+}
+
+/// [`check_claims`], returning the policy's [`Service`] the scope names.
+fn accepted_claims<'p>(
+    algorithm: Algorithm,
+    request: &Request<'_>,
+    signature: &RequestSignature<'_>,
+    policy: &'p VerifyPolicy,
+) -> Result<&'p Service, VerifyError> {
     policy.limits.check(request)?;
     if signature.algorithm != algorithm {
         return Err(VerifyError::WrongAlgorithm {
@@ -50,53 +62,75 @@ pub fn check_claims(
             found: signature.algorithm,
         });
     }
-    if signature.signed_headers_len > policy.limits.max_signed_headers_bytes {
+    if signature.signed_headers.len() > policy.limits.max_signed_headers_bytes {
         return Err(VerifyError::SignedHeaderListTooLong {
-            size: signature.signed_headers_len,
+            size: signature.signed_headers.len(),
             max: policy.limits.max_signed_headers_bytes,
         });
     }
-    check_scope(signature, policy)?;
+    let service = check_scope(signature, policy)?;
     check_time(signature, policy)?;
-    check_signed_headers(request, signature)
+    check_signed_headers(request, signature)?;
+    Ok(service)
 }
 
-fn check_scope(signature: &RequestSignature, policy: &VerifyPolicy) -> Result<(), VerifyError> {
-    let service = &signature.credential.service;
-    if !policy.services.iter().any(|accepted| accepted == service) {
+/// Checks the scope's service and region against the policy, and returns the
+/// policy's own [`Service`] the scope names, so that nothing is copied.
+fn check_scope<'p>(
+    signature: &RequestSignature<'_>,
+    policy: &'p VerifyPolicy,
+) -> Result<&'p Service, VerifyError> {
+    let service = signature.credential.service();
+    let Some(accepted_service) = policy
+        .services
+        .iter()
+        .find(|accepted| accepted.as_str() == service)
+    else {
         return Err(VerifyError::WrongService {
-            service: service.as_str().to_owned(),
+            service: service.to_owned(),
         });
-    }
+    };
     let accepts = |region: &str| {
         policy
             .regions
             .members()
             .any(|pattern| wildcard_match(pattern, region) || wildcard_match(region, pattern))
     };
-    let (accepted, region) = match signing_region(signature)? {
-        SigningRegion::Region(region) => (accepts(region.as_str()), region.to_string()),
-        SigningRegion::RegionSet(set) => (set.members().any(accepts), set.to_string()),
+    let (accepted, region) = match (signature.credential.region(), &signature.region_set) {
+        (Some(region), _) => (accepts(region), region),
+        (None, Some(set)) => (set.members().any(accepts), set.as_str()),
+        (None, None) => return Err(missing_region_set()),
     };
     if !accepted {
-        return Err(VerifyError::WrongRegion { region });
+        return Err(VerifyError::WrongRegion {
+            region: region.to_owned(),
+        });
     }
-    Ok(())
+    Ok(accepted_service)
+}
+
+fn missing_region_set() -> VerifyError {
+    AuthorizationError::MissingParameter {
+        name: "X-Amz-Region-Set",
+    }
+    .into()
 }
 
 /// The scope's region (SigV4) or the region set (SigV4A).
-fn signing_region(signature: &RequestSignature) -> Result<SigningRegion, VerifyError> {
-    match (&signature.credential.region, &signature.region_set) {
-        (Some(region), _) => Ok(SigningRegion::Region(region.clone())),
+fn signing_region(signature: &RequestSignature<'_>) -> Result<SigningRegion, VerifyError> {
+    match (signature.credential.region(), &signature.region_set) {
+        (Some(region), _) => Region::new(region).map(SigningRegion::Region).map_err(|_| {
+            AuthorizationError::MalformedCredential {
+                reason: "the region is empty or holds characters a region cannot",
+            }
+            .into()
+        }),
         (None, Some(set)) => Ok(SigningRegion::RegionSet(set.clone())),
-        (None, None) => Err(AuthorizationError::MissingParameter {
-            name: "X-Amz-Region-Set",
-        }
-        .into()),
+        (None, None) => Err(missing_region_set()),
     }
 }
 
-fn check_time(signature: &RequestSignature, policy: &VerifyPolicy) -> Result<(), VerifyError> {
+fn check_time(signature: &RequestSignature<'_>, policy: &VerifyPolicy) -> Result<(), VerifyError> {
     let now = policy.clock.now_unix_seconds();
     let signed_at = signature.date.unix_seconds();
     let max_skew = policy.max_clock_skew.as_secs();
@@ -136,7 +170,7 @@ fn check_time(signature: &RequestSignature, policy: &VerifyPolicy) -> Result<(),
 
 fn check_signed_headers(
     request: &Request<'_>,
-    signature: &RequestSignature,
+    signature: &RequestSignature<'_>,
 ) -> Result<(), VerifyError> {
     if !signature.signed_headers.contains(b"host") {
         return Err(VerifyError::UnsignedHost);
@@ -186,7 +220,7 @@ fn wildcard_match(pattern: &str, text: &str) -> bool {
 /// signature the request's payload.
 fn payload_line(
     request: &Request<'_>,
-    signature: &RequestSignature,
+    signature: &RequestSignature<'_>,
     policy: &VerifyPolicy,
 ) -> Result<CanonicalPayload, VerifyError> {
     let mut declared_values = request.headers_named(CONTENT_SHA256_HEADER);
@@ -203,7 +237,9 @@ fn payload_line(
         }
         return Ok(CanonicalPayload::resolve(&request.payload, None)?);
     };
-    let line = CanonicalPayload::parse(canonical_value(declared).as_bytes()).ok_or_else(|| {
+    // A value with inner whitespace is no payload line, folded or not, so
+    // trimming is all of canonicalization that matters here.
+    let line = CanonicalPayload::parse(trim_ascii_space(declared)).ok_or_else(|| {
         CanonicalError::InvalidContentSha256Header {
             value: String::from_utf8_lossy(&declared[..declared.len().min(80)]).into_owned(),
         }
@@ -215,7 +251,7 @@ fn payload_line(
             Payload::Unsigned | Payload::Streaming(_) | Payload::FromHeader => None,
         };
         if let Some(computed) = computed
-            && computed.to_hex() != declared_hex.as_str()
+            && hex32(computed.as_bytes()) != declared_hex.as_bytes()
         {
             return Err(VerifyError::BodyHashMismatch {
                 declared: declared_hex.to_string(),
@@ -231,14 +267,19 @@ fn payload_line(
 /// returns `Ok(false)` for a mismatch, which this function turns into
 /// [`VerifyError::SignatureMismatch`] with the canonical request and string
 /// to sign it computed.
+///
+/// A match builds nothing but the [`Verified`] answer: the canonical request
+/// streams into SHA-256 through the signer's per-thread scratch area, and
+/// the string to sign into `check`.
 pub fn verify_request(
     algorithm: Algorithm,
     request: &Request<'_>,
-    signature: &RequestSignature,
+    signature: &RequestSignature<'_>,
     policy: &VerifyPolicy,
     check: impl FnOnce(&StringToSign<'_>) -> Result<bool, VerifyError>,
 ) -> Result<Verified, VerifyError> {
-    check_claims(algorithm, request, signature, policy)?;
+    let service = accepted_claims(algorithm, request, signature, policy)?;
+    let region = signing_region(signature)?;
     let payload = payload_line(request, signature, policy)?;
 
     // A presigned URL signs its query without the signature itself.
@@ -250,36 +291,47 @@ pub fn verify_request(
         request.query
     };
     let received = Request { query, ..*request };
-    let rules = CanonicalRules {
-        path: policy.path,
-        headers: HeaderSelection::Exactly(signature.signed_headers.clone()),
+    let scope = CredentialScope {
+        date: &signature.date,
+        region: match &region {
+            SigningRegion::Region(region) => Some(region),
+            SigningRegion::RegionSet(_) => None,
+        },
+        service,
     };
-    let mut scratch = Scratch::default();
-    let mut prepared = PreparedRequest::prepare(&received, &[], payload, &rules, &mut scratch)?;
-    let mut hasher = Buffered::<_, 512>::new(Sha256::new());
-    prepared.write(&[], &mut hasher);
-    let string_to_sign = StringToSign {
-        algorithm,
-        scope: signature.scope(),
-        canonical_request_sha256: hasher.finish().finalize().into(),
-    };
-
-    if !check(&string_to_sign)? {
+    with_scratch(|scratch| {
+        let mut prepared = PreparedRequest::prepare_signed(
+            &received,
+            &signature.signed_headers,
+            payload,
+            policy.path,
+            scratch,
+        )?;
+        let mut hasher = Buffered::<_, 512>::new(Sha256::new());
+        prepared.write(&[], &mut hasher);
+        let string_to_sign = StringToSign {
+            algorithm,
+            scope,
+            canonical_request_sha256: hasher.finish().finalize().into(),
+        };
+        if check(&string_to_sign)? {
+            return Ok(());
+        }
         let mut canonical = Vec::new();
         prepared.write(&[], &mut canonical);
-        return Err(VerifyError::SignatureMismatch {
+        Err(VerifyError::SignatureMismatch {
             canonical_request: redact_security_token(&String::from_utf8_lossy(&canonical)),
             string_to_sign: string_to_sign.to_text(),
-        });
-    }
+        })
+    })?;
 
     Ok(Verified {
         algorithm,
-        access_key_id: signature.credential.access_key_id.clone(),
+        access_key_id: signature.credential.access_key_id().to_owned(),
         time: signature.date,
-        service: signature.credential.service.clone(),
-        region: signing_region(signature)?,
-        signed_headers: signature.signed_headers.clone(),
+        service: service.clone(),
+        region,
+        signed_headers: signature.signed_headers.to_header_names(),
         payload,
         expires_seconds: match signature.placement {
             Placement::Header => None,

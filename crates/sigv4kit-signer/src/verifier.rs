@@ -43,7 +43,7 @@ pub trait Verifier: Send + Sync {
     fn verify_parsed(
         &self,
         request: &Request<'_>,
-        signature: &RequestSignature,
+        signature: &RequestSignature<'_>,
         key: &Self::Key,
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError>;
@@ -71,7 +71,7 @@ impl<V: Verifier + ?Sized> Verifier for Box<V> {
     fn verify_parsed(
         &self,
         request: &Request<'_>,
-        signature: &RequestSignature,
+        signature: &RequestSignature<'_>,
         key: &Self::Key,
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError> {
@@ -89,7 +89,7 @@ impl<V: Verifier + ?Sized> Verifier for Arc<V> {
     fn verify_parsed(
         &self,
         request: &Request<'_>,
-        signature: &RequestSignature,
+        signature: &RequestSignature<'_>,
         key: &Self::Key,
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError> {

@@ -198,7 +198,7 @@ impl<E: SigningEngine> RequestVerifier<E> {
         self.policy.limits.check(request)?;
         let signature = RequestSignature::from_request(request)?;
         check_claims(signature.algorithm, request, &signature, &self.policy)?;
-        let access_key_id = &signature.credential.access_key_id;
+        let access_key_id = signature.credential.access_key_id();
         let key = keys
             .key(access_key_id)
             .await
@@ -206,7 +206,7 @@ impl<E: SigningEngine> RequestVerifier<E> {
                 reason: error.to_string(),
             })?
             .ok_or_else(|| VerifyError::UnknownAccessKey {
-                access_key_id: access_key_id.clone(),
+                access_key_id: access_key_id.to_owned(),
             })?;
         self.verify_with_key(request, &signature, &key)
     }
@@ -216,14 +216,13 @@ impl<E: SigningEngine> RequestVerifier<E> {
     pub fn verify_with_key(
         &self,
         request: &Request<'_>,
-        signature: &RequestSignature,
+        signature: &RequestSignature<'_>,
         key: &VerifyingKey,
     ) -> Result<Verified, VerifyError> {
         match (signature.algorithm, key) {
-            (Algorithm::Sigv4, VerifyingKey::Secret(secret)) => {
-                self.hmac
-                    .verify_parsed(request, signature, secret, &self.policy)
-            }
+            (Algorithm::Sigv4, VerifyingKey::Secret(secret)) => self
+                .hmac
+                .verify_parsed_with_secret(request, signature, secret, &self.policy),
             (Algorithm::Sigv4, VerifyingKey::PublicKey(_)) => Err(VerifyError::WrongKeyType {
                 algorithm: Algorithm::Sigv4,
                 reason: "SigV4 is checked with the secret access key; a public key verifies SigV4A only",
@@ -236,7 +235,7 @@ impl<E: SigningEngine> RequestVerifier<E> {
                 let public_key = self
                     .ecdsa
                     .public_key_for(
-                        &signature.credential.access_key_id,
+                        signature.credential.access_key_id(),
                         secret.expose().as_bytes(),
                     )
                     .map_err(|error| VerifyError::Crypto {
