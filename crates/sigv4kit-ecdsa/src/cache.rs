@@ -5,10 +5,13 @@
 //! key is worth keeping. The cache must not become a second store of secrets,
 //! though:
 //!
-//! * It is keyed by the access key id and a SHA-256 digest of the secret
-//!   (domain-separated), never by the secret itself. A rotated secret gives a
-//!   different digest, so a stale key is never returned for new credentials,
-//!   and inserting the new key drops any older key for the same access key id.
+//! * It is keyed by the access key id and the secret's SHA-256 fingerprint
+//!   ([`Credentials::secret_fingerprint`], computed once when the credentials
+//!   are built), never by the secret itself. A rotated secret gives a
+//!   different fingerprint, so a stale key is never returned for new
+//!   credentials, and the new key replaces the old one: the cache holds at
+//!   most one key per access key id, so a lookup is a map probe by the
+//!   borrowed access key id, which neither hashes the secret nor allocates.
 //! * It is bounded (least-recently-used eviction), and keys are
 //!   [`SigningKey`]s, which zeroize their scalar when the last `Arc` to them
 //!   is dropped, so an evicted key is wiped as soon as no caller holds it.
@@ -19,11 +22,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use sha2::{Digest, Sha256};
+use sigv4kit_signer::Credentials;
 
 use crate::SigningKey;
 use crate::kdf::{KdfError, derive_signing_key};
-
-const DIGEST_DOMAIN: &[u8] = b"sigv4kit-ecdsa/key-cache/v1\0";
 
 /// A snapshot of a [`KeyCache`]'s counters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,20 +42,17 @@ pub struct CacheStats {
     pub capacity: usize,
 }
 
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct CacheKey {
-    access_key_id: Box<str>,
-    secret_digest: [u8; 32],
-}
-
 struct Entry {
+    /// The fingerprint of the secret `key` was derived from.
+    fingerprint: [u8; 32],
     key: Arc<SigningKey>,
     last_used: u64,
 }
 
 #[derive(Default)]
 struct State {
-    entries: HashMap<CacheKey, Entry>,
+    /// By access key id: one key each, the latest secret's.
+    entries: HashMap<Box<str>, Entry>,
     clock: u64,
     hits: u64,
     misses: u64,
@@ -88,8 +87,27 @@ impl KeyCache {
         }
     }
 
-    /// Returns the signing key for these credentials, deriving and caching it
-    /// on a miss. Derivation runs without holding the lock.
+    /// Returns the signing key for `credentials`, deriving and caching it on
+    /// a miss, with the fingerprint the credentials computed once: a hit
+    /// neither hashes nor allocates. Derivation runs without holding the
+    /// lock.
+    ///
+    /// # Errors
+    /// As [`derive_signing_key`].
+    pub fn get_or_derive_for(
+        &self,
+        credentials: &Credentials,
+    ) -> Result<Arc<SigningKey>, KdfError> {
+        self.lookup(
+            credentials.access_key_id(),
+            credentials.secret_fingerprint().as_bytes(),
+            credentials.secret().expose().as_bytes(),
+        )
+    }
+
+    /// Returns the signing key for an access key id and a bare secret, which
+    /// is fingerprinted for this call; [`Self::get_or_derive_for`] spares
+    /// that when the secret is held in [`Credentials`].
     ///
     /// # Errors
     /// As [`derive_signing_key`].
@@ -98,21 +116,21 @@ impl KeyCache {
         access_key_id: &str,
         secret_access_key: &[u8],
     ) -> Result<Arc<SigningKey>, KdfError> {
-        let id = CacheKey {
-            access_key_id: access_key_id.into(),
-            secret_digest: secret_digest(secret_access_key),
-        };
-        {
-            let mut state = self.lock();
-            state.clock += 1;
-            let now = state.clock;
-            if let Some(entry) = state.entries.get_mut(&id) {
-                entry.last_used = now;
-                let key = Arc::clone(&entry.key);
-                state.hits += 1;
-                return Ok(key);
-            }
-            state.misses += 1;
+        // The fingerprint `Credentials::secret_fingerprint` computes.
+        let fingerprint: [u8; 32] = Sha256::digest(secret_access_key).into();
+        self.lookup(access_key_id, &fingerprint, secret_access_key)
+    }
+
+    /// `fingerprint` must be the SHA-256 of `secret_access_key`; both public
+    /// entries guarantee it.
+    fn lookup(
+        &self,
+        access_key_id: &str,
+        fingerprint: &[u8; 32],
+        secret_access_key: &[u8],
+    ) -> Result<Arc<SigningKey>, KdfError> {
+        if let Some(key) = self.find(access_key_id, fingerprint) {
+            return Ok(key);
         }
 
         let key = Arc::new(derive_signing_key(access_key_id, secret_access_key)?);
@@ -120,30 +138,60 @@ impl KeyCache {
         let mut state = self.lock();
         state.clock += 1;
         let now = state.clock;
-        if let Some(entry) = state.entries.get_mut(&id) {
-            // Another thread derived the same key meanwhile; share its copy.
-            entry.last_used = now;
-            return Ok(Arc::clone(&entry.key));
+        match state.entries.get_mut(access_key_id) {
+            Some(entry) if entry.fingerprint == *fingerprint => {
+                // Another thread derived the same key meanwhile; share its copy.
+                entry.last_used = now;
+                return Ok(Arc::clone(&entry.key));
+            }
+            Some(entry) => {
+                // Secret rotation: the key of the old secret is dead; replace
+                // it now instead of waiting for LRU.
+                *entry = Entry {
+                    fingerprint: *fingerprint,
+                    key: Arc::clone(&key),
+                    last_used: now,
+                };
+                state.evictions += 1;
+                return Ok(key);
+            }
+            None => {}
         }
-        // Secret rotation: keys for the same access key id and another
-        // secret are dead; drop them now instead of waiting for LRU.
-        let before = state.entries.len();
-        state
-            .entries
-            .retain(|k, _| *k.access_key_id != *access_key_id);
-        let rotated = before - state.entries.len();
-        state.evictions += rotated as u64;
         while state.entries.len() >= self.capacity.get() {
             evict_lru(&mut state);
         }
         state.entries.insert(
-            id,
+            access_key_id.into(),
             Entry {
+                fingerprint: *fingerprint,
                 key: Arc::clone(&key),
                 last_used: now,
             },
         );
         Ok(key)
+    }
+
+    /// The cached key of `access_key_id` if it was derived from the secret
+    /// with `fingerprint`, marked as just used; counts the hit or the miss.
+    fn find(&self, access_key_id: &str, fingerprint: &[u8; 32]) -> Option<Arc<SigningKey>> {
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        state.clock += 1;
+        let found = state
+            .entries
+            .get_mut(access_key_id)
+            .filter(|entry| entry.fingerprint == *fingerprint);
+        match found {
+            Some(entry) => {
+                entry.last_used = state.clock;
+                state.hits += 1;
+                Some(Arc::clone(&entry.key))
+            }
+            None => {
+                state.misses += 1;
+                None
+            }
+        }
     }
 
     /// Current counters.
@@ -201,13 +249,6 @@ fn evict_lru(state: &mut State) {
         state.entries.remove(&k);
         state.evictions += 1;
     }
-}
-
-fn secret_digest(secret_access_key: &[u8]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(DIGEST_DOMAIN);
-    h.update(secret_access_key);
-    h.finalize().into()
 }
 
 impl Default for KeyCache {
@@ -341,6 +382,18 @@ mod tests {
         let s = cache.stats();
         assert_eq!(s.hits + s.misses, 32);
         assert!(s.len <= 4);
+    }
+
+    #[test]
+    fn credentials_and_a_bare_secret_share_one_entry() {
+        let cache = KeyCache::new();
+        let credentials =
+            Credentials::new("AKIDEXAMPLE", std::str::from_utf8(SECRET).unwrap(), None).unwrap();
+        let from_credentials = cache.get_or_derive_for(&credentials).expect("derive");
+        let from_secret = cache.get_or_derive("AKIDEXAMPLE", SECRET).expect("derive");
+        assert!(Arc::ptr_eq(&from_credentials, &from_secret));
+        let s = cache.stats();
+        assert_eq!((s.hits, s.misses, s.len), (1, 1, 1));
     }
 
     #[test]

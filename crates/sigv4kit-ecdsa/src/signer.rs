@@ -62,10 +62,7 @@ impl<E: SigningEngine> EcdsaSigner<E> {
         credentials: &Credentials,
     ) -> Result<std::sync::Arc<crate::SigningKey>, SigningError> {
         self.keys
-            .get_or_derive(
-                credentials.access_key_id(),
-                credentials.secret().expose().as_bytes(),
-            )
+            .get_or_derive_for(credentials)
             .map_err(|error| SigningError::KeyDerivation {
                 reason: error.to_string(),
             })
