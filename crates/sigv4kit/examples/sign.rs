@@ -1,20 +1,25 @@
-//! Signs an example request and prints it signed.
+//! Signs an example request and prints it signed: the README's first
+//! command.
 //!
 //! ```text
 //! cargo run -p sigv4kit --example sign                # built-in DynamoDB request
 //! cargo run -p sigv4kit --example sign -- request.txt # a raw HTTP/1.1 request file
 //! ```
 //!
-//! Credentials come from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
-//! `AWS_SESSION_TOKEN`, or default to the AWS documentation's example keys; the
-//! service and region from `SIGV4_SERVICE` and `AWS_REGION`, or default to
-//! as `dynamodb` / `us-east-1`. The signing time is now.
+//! Everything but the request comes from configuration, as in an
+//! application: the service and region from the request's `Host` when it is
+//! a standard AWS endpoint (else `AWS_REGION` and the profile files), the
+//! algorithm from `AWS_AUTH_SCHEME_PREFERENCE` (try `sigv4a`), and the
+//! credentials from the environment or the profile files, else the AWS
+//! documentation's example keys. The signing time is now, or `SIGV4_TIME`.
 
 use std::error::Error;
-use std::time::SystemTime;
 
-use sigv4kit::canon::{AmzDate, Payload, RawRequest, Region, Service};
-use sigv4kit::{Credentials, HmacSigner, Signer, SigningParams, SigningSettings};
+use sigv4kit::canon::{Payload, RawRequest};
+use sigv4kit::config::{SignerConfig, SigningOverrides, scheme_name};
+use sigv4kit::environment::ProcessEnvironment;
+
+mod support;
 
 const EXAMPLE: &str = "POST / HTTP/1.1
 Host:dynamodb.us-east-1.amazonaws.com
@@ -29,35 +34,32 @@ fn main() -> Result<(), Box<dyn Error>> {
         None => EXAMPLE.as_bytes().to_vec(),
     };
     let raw = RawRequest::parse(&text)?;
-    let env =
-        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
-    let credentials = Credentials::new(
-        env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
-        env(
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        ),
-        std::env::var("AWS_SESSION_TOKEN").ok(),
-    )?;
-    let params = SigningParams::new(
-        &credentials,
-        AmzDate::from_system_time(SystemTime::now())?,
-        Service::new(&env("SIGV4_SERVICE", "dynamodb"))?,
-        Region::new(&env("AWS_REGION", "us-east-1"))?,
-    )
-    .with_settings(SigningSettings {
-        capture_canonical_request: true,
-        ..SigningSettings::default()
-    });
-    let request = raw.as_request().with_payload(Payload::Bytes(raw.body));
-    let output = HmacSigner::new().sign(&request, &params)?;
+    let host = raw
+        .headers
+        .iter()
+        .find(|header| header.name.eq_ignore_ascii_case(b"host"))
+        .map(|header| String::from_utf8_lossy(header.value).trim().to_owned())
+        .ok_or("the request has no Host header")?;
 
+    let resolved = SignerConfig::new()
+        .with_endpoint(host)
+        .with_signing(SigningOverrides {
+            capture_canonical_request: Some(true),
+            ..SigningOverrides::default()
+        })
+        .resolve(&ProcessEnvironment)?;
     eprintln!(
-        "--- canonical request\n{}",
-        output.canonical_request().unwrap_or_default()
+        "--- {} for {}, the algorithm chosen by {}",
+        scheme_name(resolved.algorithm.value),
+        resolved.service.value.as_str(),
+        resolved.algorithm.source
     );
-    eprintln!("--- string to sign\n{}\n---", output.string_to_sign());
-    let signed = raw.render("", output.headers());
-    println!("{}", String::from_utf8_lossy(&signed));
+    let request = raw.as_request().with_payload(Payload::Bytes(raw.body));
+    let output = resolved.request_signer().sign_with(
+        &request,
+        &support::credentials(&resolved)?,
+        support::signing_time()?,
+    )?;
+    support::print_signed(&request, raw.body, &output);
     Ok(())
 }

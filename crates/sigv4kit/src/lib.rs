@@ -9,6 +9,13 @@
 //! key from a [`KeyProvider`], and [`presign()`] makes presigned URLs for both
 //! (see `docs/VERIFYING.md`).
 //!
+//! Applications choose the algorithm by configuration rather than code: a
+//! [`SignerConfig`] (built in code, read from TOML, or empty) is completed
+//! from the AWS conventions (`AWS_AUTH_SCHEME_PREFERENCE`, `AWS_REGION`,
+//! `AWS_PROFILE` and the shared config files, the endpoint's host name, the
+//! service [`preset`]s) into a [`RequestSigner`] of SigV4 or SigV4A, with
+//! credentials from any [`ProvideCredentials`] (see `docs/CONFIGURATION.md`).
+//!
 //! ```
 //! use sigv4kit::canon::{AmzDate, Header, Region, Request, Service};
 //! use sigv4kit::{Credentials, HmacSigner, Signer, SigningParams};
@@ -35,12 +42,31 @@
 pub mod config;
 pub mod credentials;
 pub mod environment;
+#[cfg(any(feature = "http", feature = "tower", feature = "reqwest"))]
+pub mod integrations;
 pub mod preset;
 pub mod presign;
 pub mod profile;
 pub mod verify;
 
+pub use config::{
+    ConfigError, PresetChoice, RequestSigner, ResolvedConfig, SettingSource, SignRequestError,
+    SignerConfig, SigningOverrides,
+};
+pub use credentials::{
+    CredentialsChain, CredentialsError, CredentialsFuture, DefaultCredentialsChain,
+    EnvironmentCredentials, ProfileCredentials, ProfileSource, ProvideCredentials,
+};
+pub use environment::{Environment, MapEnvironment, ProcessEnvironment};
+#[cfg(feature = "reqwest")]
+pub use integrations::reqwest::SigningMiddleware;
+#[cfg(feature = "tower")]
+pub use integrations::tower::{SignLayer, VerifiedCaller, VerifyLayer};
+pub use preset::{
+    InferredEndpoint, PayloadPolicy, ServicePreset, Transport, UnknownPreset, infer_from_host,
+};
 pub use presign::{PresignError, PresignRequest, PresignedUrl, presign};
+pub use profile::{Profile, ProfileError, ProfileFiles, ProfileSet, ProfileWarning};
 pub use sigv4kit_canon as canon;
 #[cfg(feature = "aws-lc")]
 pub use sigv4kit_ecdsa::AwsLcEngine;
