@@ -21,8 +21,8 @@ use sigv4kit_canon::encoding::uri_encode_into;
 use sigv4kit_canon::payload::CONTENT_SHA256_HEADER;
 use sigv4kit_canon::sink::{AsciiSink, Buffered, MaybeTee};
 use sigv4kit_canon::{
-    AddedHeader, Algorithm, CanonicalPayload, CredentialScope, PreparedRequest, Region, Request,
-    Scratch, Sink, StringToSign,
+    AddedHeader, Algorithm, AmzDate, CanonicalPayload, CredentialScope, PreparedRequest, Region,
+    Request, Scratch, Sink, StringToSign,
 };
 
 use crate::error::SigningError;
@@ -135,34 +135,32 @@ pub fn sign_request(
                 });
                 text.push_str(", Signature=");
 
-                let canonical_request_sha256 =
-                    hash_canonical_request(&mut prepared, &[], canonical_copy.as_mut());
-                let string_to_sign = StringToSign {
+                let signed = sign_canonical_request(
                     algorithm,
                     scope,
-                    canonical_request_sha256,
-                };
-                let signature = sign(&string_to_sign)?;
-                text.push_str(signature.as_str());
-                let authorization = 0..text.len();
-                let security_token = token.map(|token| append_str(&mut text, token));
-                let region_set = region_set.map(|set| append_str(&mut text, set));
-                Ok(SigningOutput {
+                    &mut prepared,
+                    &[],
+                    canonical_copy.as_mut(),
+                    sign,
+                )?;
+                let draft = Draft {
                     algorithm,
-                    amz_date: params.time,
-                    signature,
-                    canonical_request_sha256,
+                    time: params.time,
                     text,
-                    scope: scope_range,
-                    signed_headers: signed_range,
-                    additions: Additions::Headers {
+                    scope_range,
+                    signed_range,
+                    canonical_copy,
+                };
+                Ok(draft.finish(signed, |text, signature| {
+                    text.push_str(signature.as_str());
+                    let authorization = 0..text.len();
+                    Additions::Headers {
                         authorization,
-                        security_token,
-                        region_set,
+                        security_token: token.map(|token| append_str(text, token)),
+                        region_set: region_set.map(|set| append_str(text, set)),
                         content_sha256,
-                    },
-                    canonical_request: canonical_copy.map(lossless_text),
-                })
+                    }
+                }))
             }
             SignatureLocation::Query { expires } => {
                 let mut prepared = PreparedRequest::prepare(
@@ -210,37 +208,87 @@ pub fn sign_request(
                     count += 1;
                 }
 
-                let canonical_request_sha256 = hash_canonical_request(
+                let signed = sign_canonical_request(
+                    algorithm,
+                    scope,
                     &mut prepared,
                     &added_query[..count],
                     canonical_copy.as_mut(),
-                );
-                let string_to_sign = StringToSign {
+                    sign,
+                )?;
+                let draft = Draft {
                     algorithm,
-                    scope,
-                    canonical_request_sha256,
-                };
-                let signature = sign(&string_to_sign)?;
-                Ok(SigningOutput {
-                    algorithm,
-                    amz_date: params.time,
-                    signature,
-                    canonical_request_sha256,
+                    time: params.time,
                     text,
-                    scope: scope_range,
-                    signed_headers: signed_range,
-                    additions: Additions::Query {
-                        credential,
-                        signed_headers: signed_encoded,
-                        expires: expires_range,
-                        security_token,
-                        region_set: region_set_range,
-                    },
-                    canonical_request: canonical_copy.map(lossless_text),
-                })
+                    scope_range,
+                    signed_range,
+                    canonical_copy,
+                };
+                // The signature goes into the query as a parameter of its own.
+                Ok(draft.finish(signed, |_, _| Additions::Query {
+                    credential,
+                    signed_headers: signed_encoded,
+                    expires: expires_range,
+                    security_token,
+                    region_set: region_set_range,
+                }))
             }
         }
     })
+}
+
+/// Hashes the canonical request (with `added_query`, the parameters a
+/// presigned URL adds) and signs the string to sign with `sign`: the steps
+/// both signature locations share. Returns the signature and the hash.
+fn sign_canonical_request(
+    algorithm: Algorithm,
+    scope: CredentialScope<'_>,
+    prepared: &mut PreparedRequest<'_, '_>,
+    added_query: &[(&str, &[u8])],
+    canonical_copy: Option<&mut Vec<u8>>,
+    sign: impl FnOnce(&StringToSign<'_>) -> Result<Signature, SigningError>,
+) -> Result<(Signature, [u8; 32]), SigningError> {
+    let canonical_request_sha256 = hash_canonical_request(prepared, added_query, canonical_copy);
+    let signature = sign(&StringToSign {
+        algorithm,
+        scope,
+        canonical_request_sha256,
+    })?;
+    Ok((signature, canonical_request_sha256))
+}
+
+/// The output text of a signing and what addresses it, awaiting the
+/// signature.
+struct Draft {
+    algorithm: Algorithm,
+    time: AmzDate,
+    text: String,
+    scope_range: Range<usize>,
+    signed_range: Range<usize>,
+    canonical_copy: Option<Vec<u8>>,
+}
+
+impl Draft {
+    /// The output with `signature`; `place` writes the location's values
+    /// that follow the signature into the text and says where they are.
+    fn finish(
+        mut self,
+        (signature, canonical_request_sha256): (Signature, [u8; 32]),
+        place: impl FnOnce(&mut String, &Signature) -> Additions,
+    ) -> SigningOutput {
+        let additions = place(&mut self.text, &signature);
+        SigningOutput {
+            algorithm: self.algorithm,
+            amz_date: self.time,
+            signature,
+            canonical_request_sha256,
+            text: self.text,
+            scope: self.scope_range,
+            signed_headers: self.signed_range,
+            additions,
+            canonical_request: self.canonical_copy.map(lossless_text),
+        }
+    }
 }
 
 /// The scope's region (SigV4) or the region set (SigV4A).
