@@ -359,7 +359,8 @@ fn wrong_algorithm_for_the_verifier() {
     let request = Request::new(&received.method, &received.target, &headers);
     assert_eq!(
         HmacVerifier::new()
-            .verify(&request, credentials().secret(), &policy())
+            // The key, fingerprinted once (`sigv4kit_hmac::FingerprintedSecret`).
+            .verify(&request, &(&credentials()).into(), &policy())
             .unwrap_err(),
         VerifyError::WrongAlgorithm {
             expected: sigv4kit::canon::Algorithm::Sigv4,
