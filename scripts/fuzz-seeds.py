@@ -112,5 +112,30 @@ for text in profile_texts:
     put("profile_file", text.encode())
 put("profile_file", (profile_texts[0] + "\0" + profile_texts[4]).encode())
 put("profile_file", ("[profile shared]\nregion = a\n\0[shared]\nregion = b\n[profile bad]\n").encode())
+# host_inference: one host of each family docs/PRESETS.md lists.
+for host in [
+    "dynamodb.us-west-2.amazonaws.com",
+    "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com",
+    "svc-0123.7d67968.vpc-lattice-svcs.us-west-2.on.aws",
+    "bucket.s3.dualstack.eu-west-1.amazonaws.com:443",
+    "search-x.us-east-1.es.amazonaws.com.",
+    "abc123.execute-api.eu-central-1.amazonaws.com",
+    "sts.amazonaws.com",
+    "ec2.cn-north-1.amazonaws.com.cn",
+    "xyz.lambda-url.us-east-1.on.aws",
+    "127.0.0.1:8080",
+]:
+    put("host_inference", host.encode())
+# signer_config: TOML configurations using every key (docs/CONFIGURATION.md).
+for text in [
+    'algorithm = "sigv4a"\nendpoint = "https://svc-0123.7d67968.vpc-lattice-svcs.us-west-2.on.aws"\n',
+    'service = "dynamodb"\nregion = "us-east-1"\npreset = "none"\n[signing]\nunsigned_payload = true\n',
+    'region_set = ["us-east-1", "us-west-2"]\nalgorithm = "sigv4a"\nservice = "s3"\n'
+    '[credentials]\naccess_key_id = "AKIDEXAMPLE"\nsecret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"\n',
+    'endpoint = "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com"\nalgorithm = "sigv4"\n',
+    'service = "s3"\nregion = "eu-west-1"\nprofile = "dev"\n[signing]\nnormalize_path = true\n'
+    'double_encode = false\nsign_session_token = false\ncontent_sha256_header = true\n',
+]:
+    put("signer_config", text.encode())
 
 print(f"fuzz-seeds: seeded from {count} requests and {signatures} signatures into {corpus}")
