@@ -1,0 +1,108 @@
+//! A `reqwest-middleware` middleware that signs every request of a client.
+//!
+//! `reqwest` has no layers of its own; `reqwest-middleware` wraps a client
+//! so that middleware sees each request just before it is sent, and again
+//! for each retry when a retry middleware sits before this one, so that a
+//! retried request is signed afresh with a new date (the old signature's
+//! headers are replaced, see [`http`](super::http)).
+//!
+//! A body built from bytes (`.body(vec)`, `.json(..)`, `.form(..)`) is
+//! signed as the payload policy says. A streamed body (`Body::wrap_stream`)
+//! cannot be hashed before it is sent: it is signed `UNSIGNED-PAYLOAD`
+//! where the preset allows it, and otherwise the request fails with
+//! [`SignRequestError::StreamingBodyNotAllowed`](crate::config::SignRequestError::StreamingBodyNotAllowed)
+//! before anything is sent.
+
+use ::http::Extensions;
+use reqwest::{Request, Response};
+use reqwest_middleware::{Middleware, Next};
+use sigv4kit_canon::{AmzDate, Payload};
+use sigv4kit_signer::{Credentials, SigningOutput};
+
+use super::http::{HttpSignError, RequestHead, credentials_now, transport_of};
+use crate::config::RequestSigner;
+
+/// Signs each request with a [`RequestSigner`].
+///
+/// ```no_run
+/// # async fn run(signer: sigv4kit::config::RequestSigner) -> Result<(), Box<dyn std::error::Error>> {
+/// use sigv4kit::integrations::reqwest::SigningMiddleware;
+///
+/// let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+///     .with(SigningMiddleware::new(signer))
+///     .build();
+/// let response = client.post("http://127.0.0.1:8080/").body("{}").send().await?;
+/// # let _ = response; Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SigningMiddleware {
+    signer: RequestSigner,
+}
+
+impl SigningMiddleware {
+    /// A middleware signing with `signer`.
+    pub fn new(signer: RequestSigner) -> Self {
+        Self { signer }
+    }
+
+    /// Signs `request` now, in place, with credentials from the signer's
+    /// provider.
+    pub async fn sign(&self, request: &mut Request) -> Result<SigningOutput, HttpSignError> {
+        let (credentials, time) = credentials_now(&self.signer).await?;
+        self.sign_with(request, &credentials, time)
+    }
+
+    /// Signs `request` in place with `credentials` at `time`.
+    pub fn sign_with(
+        &self,
+        request: &mut Request,
+        credentials: &Credentials,
+        time: AmzDate,
+    ) -> Result<SigningOutput, HttpSignError> {
+        let payload = match request.body() {
+            None => Payload::Bytes(&[]),
+            Some(body) => match body.as_bytes() {
+                Some(bytes) => Payload::Bytes(bytes),
+                None => self
+                    .signer
+                    .payload_for_streaming_body(transport_of(Some(request.url().scheme())))?,
+            },
+        };
+        let url = request.url();
+        let target = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        // `Url` drops a port that is the scheme's default, as the `Host`
+        // reqwest would send does.
+        let authority = match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => Some(format!("{host}:{port}")),
+            (Some(host), None) => Some(host.to_owned()),
+            (None, _) => None,
+        };
+        let head = RequestHead {
+            method: request.method().as_str(),
+            target: &target,
+            authority: authority.as_deref(),
+            version: request.version(),
+            headers: request.headers(),
+        };
+        let additions = head.sign(&self.signer, payload, credentials, time)?;
+        Ok(additions.apply_to(request.headers_mut()))
+    }
+}
+
+#[async_trait::async_trait]
+impl Middleware for SigningMiddleware {
+    async fn handle(
+        &self,
+        mut request: Request,
+        extensions: &mut Extensions,
+        next: Next<'_>,
+    ) -> reqwest_middleware::Result<Response> {
+        self.sign(&mut request)
+            .await
+            .map_err(reqwest_middleware::Error::middleware)?;
+        next.run(request, extensions).await
+    }
+}

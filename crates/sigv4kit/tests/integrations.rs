@@ -1,0 +1,460 @@
+//! End to end: a real axum server on 127.0.0.1 behind `VerifyLayer`, and
+//! clients signing with the tower `SignLayer` (over a hyper client) and with
+//! the reqwest middleware, under SigV4 and SigV4A chosen by environment
+//! configuration. Tampered, skewed, expired, wrong-region and unknown-key
+//! requests must come back as AWS answers them.
+
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime};
+
+use axum::Router;
+use axum::extract::Extension;
+use axum::routing::any;
+use bytes::Bytes;
+use http::{Request, StatusCode};
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use sigv4kit::canon::{Algorithm, AmzDate, RegionSet, Service};
+use sigv4kit::config::{RequestSigner, SignRequestError, SignerConfig};
+use sigv4kit::environment::MapEnvironment;
+use sigv4kit::integrations::http::{HttpSignError, sign_http_request};
+use sigv4kit::integrations::tower::{SignServiceError, SignedBody};
+use sigv4kit::{
+    Credentials, Expiry, FixedClock, InMemoryKeyProvider, PresignRequest, RequestVerifier,
+    SignLayer, SigningMiddleware, VerifiedCaller, VerifyLayer, VerifyLimits, VerifyPolicy,
+};
+use tower::{Layer, ServiceExt};
+
+const ACCESS_KEY_ID: &str = "AKIDEXAMPLE";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const REGION: &str = "us-west-2";
+
+/// What the handler answers: who signed, how, and what it received.
+async fn whoami(Extension(caller): Extension<VerifiedCaller>, body: Bytes) -> String {
+    format!(
+        "{} {:?} body_signed={} body={}",
+        caller.access_key_id(),
+        caller.algorithm(),
+        caller.body_is_signed(),
+        String::from_utf8_lossy(&body)
+    )
+}
+
+fn server_policy() -> VerifyPolicy {
+    VerifyPolicy::new(
+        Service::new("example").unwrap(),
+        RegionSet::parse(REGION).unwrap(),
+    )
+    .with_service(Service::new("vpc-lattice-svcs").unwrap())
+}
+
+fn server_keys() -> InMemoryKeyProvider {
+    let mut keys = InMemoryKeyProvider::new();
+    keys.insert_credentials(&Credentials::new(ACCESS_KEY_ID, SECRET, None).unwrap());
+    keys
+}
+
+/// Starts an axum app behind `layer` on a free loopback port; the server
+/// task ends with the test's runtime.
+async fn start_server(layer: VerifyLayer<InMemoryKeyProvider>) -> SocketAddr {
+    let app = Router::new()
+        .route("/", any(whoami))
+        .route("/{*path}", any(whoami))
+        .layer(layer);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    address
+}
+
+async fn default_server() -> SocketAddr {
+    start_server(VerifyLayer::new(
+        RequestVerifier::new(server_policy()),
+        server_keys(),
+    ))
+    .await
+}
+
+/// The environment a user has: credentials, a region and, for SigV4A, the
+/// auth scheme preference and signing region set.
+fn environment(algorithm: Algorithm) -> MapEnvironment {
+    let environment = MapEnvironment::new()
+        .with("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+        .with("AWS_SECRET_ACCESS_KEY", SECRET)
+        .with("AWS_REGION", REGION)
+        .with("AWS_CONFIG_FILE", "/nonexistent/sigv4kit-test-config")
+        .with(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/sigv4kit-test-credentials",
+        );
+    match algorithm {
+        Algorithm::Sigv4 => environment,
+        Algorithm::Sigv4a => environment
+            .with("AWS_AUTH_SCHEME_PREFERENCE", "sigv4a,sigv4")
+            .with("AWS_SIGV4A_SIGNING_REGION_SET", "us-west-2,us-east-1"),
+    }
+}
+
+fn signer_for(service: &str, algorithm: Algorithm) -> RequestSigner {
+    let signer = SignerConfig::new()
+        .with_service(Service::new(service).unwrap())
+        .resolve(&environment(algorithm))
+        .unwrap()
+        .request_signer();
+    assert_eq!(signer.algorithm(), algorithm, "chosen by the environment");
+    signer
+}
+
+const BOTH: [Algorithm; 2] = [Algorithm::Sigv4, Algorithm::Sigv4a];
+
+fn hyper_client<B>() -> Client<HttpConnector, B>
+where
+    B: Body + Send + 'static + Unpin,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    Client::builder(TokioExecutor::new()).build_http()
+}
+
+async fn text_of<B>(response: http::Response<B>) -> (StatusCode, String)
+where
+    B: Body,
+    B::Error: std::fmt::Debug,
+{
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+fn reqwest_client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+#[tokio::test]
+async fn the_sign_layer_is_accepted_under_both_algorithms() {
+    let address = default_server().await;
+    for algorithm in BOTH {
+        let client = SignLayer::new(signer_for("example", algorithm))
+            .layer(hyper_client::<SignedBody<Full<Bytes>>>());
+        let request = Request::post(format!("http://{address}/tables?name=a%20b"))
+            .header("content-type", "application/x-amz-json-1.0")
+            .header("x-amz-target", "Example_20240101.CreateTable")
+            .body(Full::new(Bytes::from_static(b"{\"TableName\":\"t\"}")))
+            .unwrap();
+        let (status, text) = text_of(client.oneshot(request).await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{algorithm:?}: {text}");
+        assert_eq!(
+            text,
+            format!("{ACCESS_KEY_ID} {algorithm:?} body_signed=true body={{\"TableName\":\"t\"}}")
+        );
+    }
+}
+
+/// A body whose length is not known in advance, as a stream's.
+struct Streamed(Full<Bytes>);
+
+impl Body for Streamed {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        Pin::new(&mut self.get_mut().0).poll_frame(cx)
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::default()
+    }
+}
+
+#[tokio::test]
+async fn a_streamed_body_goes_unsigned_where_the_preset_allows_and_fails_elsewhere() {
+    let address = default_server().await;
+    for algorithm in BOTH {
+        let client = SignLayer::new(signer_for("vpc-lattice-svcs", algorithm))
+            .layer(hyper_client::<SignedBody<Streamed>>());
+        let request = Request::post(format!("http://{address}/lattice"))
+            .body(Streamed(Full::new(Bytes::from_static(b"streamed"))))
+            .unwrap();
+        let (status, text) = text_of(client.oneshot(request).await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{algorithm:?}: {text}");
+        assert!(text.ends_with("body_signed=false body=streamed"), "{text}");
+    }
+
+    let client = SignLayer::new(signer_for("example", Algorithm::Sigv4))
+        .layer(hyper_client::<SignedBody<Streamed>>());
+    let request = Request::post(format!("http://{address}/"))
+        .body(Streamed(Full::new(Bytes::from_static(b"streamed"))))
+        .unwrap();
+    let error = client.oneshot(request).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            SignServiceError::Sign(HttpSignError::Sign(
+                SignRequestError::StreamingBodyNotAllowed { .. }
+            ))
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_body_longer_than_the_buffer_limit_is_treated_as_a_stream() {
+    let address = default_server().await;
+    let client = SignLayer::new(signer_for("example", Algorithm::Sigv4))
+        .with_max_buffered_body(4)
+        .layer(hyper_client::<SignedBody<Full<Bytes>>>());
+    let request = Request::post(format!("http://{address}/"))
+        .body(Full::new(Bytes::from_static(b"twelve bytes")))
+        .unwrap();
+    let error = client.oneshot(request).await.unwrap_err();
+    assert!(
+        matches!(error, SignServiceError::Sign(_)),
+        "the default preset hashes bodies: {error:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_reqwest_middleware_is_accepted_under_both_algorithms() {
+    let address = default_server().await;
+    for algorithm in BOTH {
+        let client = reqwest_middleware::ClientBuilder::new(reqwest_client())
+            .with(SigningMiddleware::new(signer_for("example", algorithm)))
+            .build();
+        let response = client
+            .put(format!("http://{address}/objects/key?versionId=1"))
+            .header("x-amz-meta-color", "blue")
+            .body("payload")
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{algorithm:?}: {text}");
+        assert_eq!(
+            text,
+            format!("{ACCESS_KEY_ID} {algorithm:?} body_signed=true body=payload")
+        );
+    }
+}
+
+/// A request signed by `signer`, as an `http::Request` to alter before
+/// sending it with reqwest.
+async fn signed(signer: &RequestSigner, request: Request<Vec<u8>>) -> Request<Vec<u8>> {
+    let mut request = request;
+    sign_http_request(signer, &mut request).await.unwrap();
+    request
+}
+
+async fn send(request: Request<Vec<u8>>) -> (StatusCode, http::HeaderMap, String) {
+    let request = reqwest::Request::try_from(request).unwrap();
+    let response = reqwest_client().execute(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    (status, headers, response.text().await.unwrap())
+}
+
+fn xml_code(body: &str) -> &str {
+    let start = body
+        .find("<Code>")
+        .map(|at| at + "<Code>".len())
+        .unwrap_or(0);
+    let end = body.find("</Code>").unwrap_or(0);
+    body.get(start..end).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_tampered_request_is_refused_with_signature_does_not_match() {
+    let address = default_server().await;
+    for algorithm in BOTH {
+        let signer = signer_for("example", algorithm);
+        let mut xml = signed(
+            &signer,
+            Request::post(format!("http://{address}/"))
+                .body(b"amount=1".to_vec())
+                .unwrap(),
+        )
+        .await;
+        *xml.body_mut() = b"amount=9".to_vec();
+        let (status, headers, body) = send(xml).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(headers["content-type"], "application/xml");
+        assert_eq!(xml_code(&body), "SignatureDoesNotMatch", "{body}");
+        assert!(body.contains("<RequestId>"), "{body}");
+        assert!(
+            !body.contains("CanonicalRequest") && !body.contains("POST\n"),
+            "{body}"
+        );
+
+        let mut json = signed(
+            &signer,
+            Request::post(format!("http://{address}/"))
+                .header("content-type", "application/x-amz-json-1.0")
+                .body(b"{\"amount\":1}".to_vec())
+                .unwrap(),
+        )
+        .await;
+        *json.body_mut() = b"{\"amount\":9}".to_vec();
+        let (status, headers, body) = send(json).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(headers.contains_key("x-amzn-requestid"));
+        let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(value["__type"], "InvalidSignatureException", "{body}");
+        assert!(
+            value["message"]
+                .as_str()
+                .unwrap()
+                .contains("signature does not match")
+        );
+    }
+}
+
+#[tokio::test]
+async fn signature_debugging_shows_what_the_server_computed_when_enabled() {
+    let address = start_server(
+        VerifyLayer::new(RequestVerifier::new(server_policy()), server_keys())
+            .with_signature_debug(true),
+    )
+    .await;
+    let signer = signer_for("example", Algorithm::Sigv4);
+    let mut request = signed(
+        &signer,
+        Request::get(format!("http://{address}/a?b=c"))
+            .body(Vec::new())
+            .unwrap(),
+    )
+    .await;
+    *request.uri_mut() = format!("http://{address}/a?b=d").parse().unwrap();
+    let (status, _, body) = send(request).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("<CanonicalRequest>GET\n/a\nb=d\n"), "{body}");
+    assert!(body.contains("<StringToSign>AWS4-HMAC-SHA256\n"), "{body}");
+    assert!(!body.contains(SECRET));
+}
+
+#[tokio::test]
+async fn skewed_wrong_region_unknown_key_and_unsigned_requests_get_their_codes() {
+    let address = default_server().await;
+    let url = format!("http://{address}/");
+    let get = || Request::get(&url).body(Vec::new()).unwrap();
+
+    let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    let skewed = SignerConfig::new()
+        .with_service(Service::new("example").unwrap())
+        .with_clock(FixedClock(unix_seconds(an_hour_ago)))
+        .resolve(&environment(Algorithm::Sigv4))
+        .unwrap()
+        .request_signer();
+    let wrong_region = SignerConfig::new()
+        .with_service(Service::new("example").unwrap())
+        .with_region(sigv4kit::canon::Region::new("eu-west-1").unwrap())
+        .resolve(&environment(Algorithm::Sigv4))
+        .unwrap()
+        .request_signer();
+    let unknown_key = SignerConfig::new()
+        .with_service(Service::new("example").unwrap())
+        .with_credentials(Credentials::new("AKIDUNKNOWN", SECRET, None).unwrap())
+        .resolve(&environment(Algorithm::Sigv4a))
+        .unwrap()
+        .request_signer();
+
+    let cases = [
+        (signed(&skewed, get()).await, "RequestTimeTooSkewed"),
+        (
+            signed(&wrong_region, get()).await,
+            "AuthorizationHeaderMalformed",
+        ),
+        (signed(&unknown_key, get()).await, "InvalidAccessKeyId"),
+        (get(), "MissingAuthenticationToken"),
+    ];
+    for (request, code) in cases {
+        let (status, _, body) = send(request).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{code}: {body}");
+        assert_eq!(xml_code(&body), code, "{body}");
+    }
+
+    let mut json = signed(&unknown_key, get()).await;
+    json.headers_mut()
+        .insert("accept", "application/json".parse().unwrap());
+    let (_, _, body) = send(json).await;
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(value["__type"], "UnrecognizedClientException");
+}
+
+fn unix_seconds(time: SystemTime) -> i64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .try_into()
+        .unwrap()
+}
+
+/// `url` presigned by `signer`, made `age` ago and valid for `expires`.
+fn presigned(signer: &RequestSigner, url: &str, age: Duration, expires: Duration) -> String {
+    let credentials = Credentials::new(ACCESS_KEY_ID, SECRET, None).unwrap();
+    let made = AmzDate::from_system_time(SystemTime::now() - age).unwrap();
+    signer
+        .presign_with(
+            &PresignRequest::new("GET", url),
+            Expiry::from_secs(expires.as_secs()).unwrap(),
+            &credentials,
+            made,
+        )
+        .unwrap()
+        .into_string()
+}
+
+#[tokio::test]
+async fn presigned_urls_are_accepted_until_they_expire() {
+    let address = default_server().await;
+    let url = format!("http://{address}/report.csv");
+    let minutes = |count: u64| Duration::from_secs(60 * count);
+    for algorithm in BOTH {
+        // Lattice, like S3, presigns UNSIGNED-PAYLOAD, which the server's
+        // policy expects of a presigned URL.
+        let signer = signer_for("vpc-lattice-svcs", algorithm);
+        let fresh = presigned(&signer, &url, Duration::ZERO, minutes(5));
+        let response = reqwest_client().get(fresh).send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{algorithm:?}: {text}");
+
+        let expired = presigned(&signer, &url, minutes(10), minutes(1));
+        let response = reqwest_client().get(expired).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{algorithm:?}");
+        let body = response.text().await.unwrap();
+        assert_eq!(xml_code(&body), "AccessDenied", "{body}");
+        assert!(body.contains("expired"), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_before_verification() {
+    let limits = VerifyLimits {
+        max_payload_bytes: 8,
+        ..VerifyLimits::DEFAULT
+    };
+    let address = start_server(VerifyLayer::new(
+        RequestVerifier::new(server_policy().with_limits(limits)),
+        server_keys(),
+    ))
+    .await;
+    let signer = signer_for("example", Algorithm::Sigv4);
+    let request = signed(
+        &signer,
+        Request::post(format!("http://{address}/"))
+            .body(vec![b'x'; 64])
+            .unwrap(),
+    )
+    .await;
+    let (status, _, body) = send(request).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(xml_code(&body), "EntityTooLarge", "{body}");
+}
