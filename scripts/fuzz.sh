@@ -42,17 +42,36 @@ targets=("${@:2}")
 if [ "${#targets[@]}" -eq 0 ]; then
   mapfile -t targets < <("${fuzz[@]}" list)
 fi
-failed=()
-for target in "${targets[@]}"; do
-  mkdir -p "fuzz/corpus/$target"
-  echo "== fuzz $target for ${seconds}s"
-  status=0
+# Targets run side by side, one per core (FUZZ_JOBS to change): each fuzzer
+# is single-threaded, and CI's time is bounded.
+jobs="${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}"
+run_target() {
+  local target="$1" status=0
   # -timeout: one input taking over 10 s is a finding (a hang), not a slow run.
   "${fuzz[@]}" run "${build_flags[@]}" "$target" "fuzz/corpus/$target" -- \
     -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
     >"fuzz/logs/$target.log" 2>&1 || status=$?
+  echo "$status" >"fuzz/logs/$target.status"
+}
+running=0
+for target in "${targets[@]}"; do
+  mkdir -p "fuzz/corpus/$target"
+  rm -f "fuzz/logs/$target.status"
+  echo "== fuzz $target for ${seconds}s"
+  run_target "$target" &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+done
+wait || true
+failed=()
+for target in "${targets[@]}"; do
+  echo "== $target"
   grep -E '^(stat::number_of_executed_units|stat::new_units_added|SUMMARY|==[0-9]+==ERROR)' "fuzz/logs/$target.log" || true
-  if [ "$status" -ne 0 ]; then
+  status="$(cat "fuzz/logs/$target.status" 2>/dev/null || echo missing)"
+  if [ "$status" != 0 ]; then
     tail -40 "fuzz/logs/$target.log"
     echo "fuzz target $target failed (status $status); the input is in fuzz/artifacts/$target/"
     failed+=("$target")
