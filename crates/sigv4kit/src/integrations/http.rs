@@ -50,6 +50,13 @@ pub enum HttpSignError {
     /// unsigned, a request it refuses.
     #[error(transparent)]
     Sign(#[from] SignRequestError),
+    /// The request names no host: it has no `Host` header and its URI no
+    /// authority (a relative URI, to which a lower layer adds the origin).
+    /// Every signature covers the host, so the signer must know it.
+    #[error(
+        "the request has no Host header and its URI has no authority; give an absolute URI or a Host header, since the signature covers the host"
+    )]
+    MissingHost,
     /// A value to set is not a valid HTTP header value (a session token or
     /// URI authority with control characters). The value is not shown: it
     /// may be a session token.
@@ -262,6 +269,9 @@ impl<'a> RequestHead<'a> {
         credentials: &Credentials,
         time: AmzDate,
     ) -> Result<SignatureHeaders, HttpSignError> {
+        if self.authority.is_none() && !self.headers.contains_key(HOST) {
+            return Err(HttpSignError::MissingHost);
+        }
         let mut headers = self.canonical_headers();
         headers.retain(|header| !is_signature_header(header.name));
         let request =
@@ -419,6 +429,22 @@ mod tests {
                 .split(';')
                 .any(|name| name == "host")
         );
+    }
+
+    #[test]
+    fn a_request_that_names_no_host_is_refused() {
+        let signer = config(Algorithm::Sigv4).request_signer();
+        let mut request = Request::get("/relative").body(Vec::new()).unwrap();
+        let error = sign_http_request_with(&signer, &mut request, &credentials(None), time());
+        assert!(
+            matches!(error, Err(HttpSignError::MissingHost)),
+            "{error:?}"
+        );
+
+        request
+            .headers_mut()
+            .insert(HOST, HeaderValue::from_static("example.amazonaws.com"));
+        sign_http_request_with(&signer, &mut request, &credentials(None), time()).unwrap();
     }
 
     #[test]
