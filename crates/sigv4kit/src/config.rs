@@ -36,8 +36,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 use sigv4kit_canon::{Algorithm, AmzDate, Payload, Region, RegionSet, Request, Service};
 use sigv4kit_signer::{
-    Clock, Credentials, Expiry, SessionTokenMode, Signer, SigningError, SigningOutput,
-    SigningParams, SigningRegion, SigningSettings, SystemClock, VerifyPolicy,
+    Clock, Credentials, Expiry, PresignedPayload, SessionTokenMode, Signer, SigningError,
+    SigningOutput, SigningParams, SigningRegion, SigningSettings, SystemClock, VerifyPolicy,
 };
 
 use crate::credentials::{CredentialsError, DefaultCredentialsChain, ProvideCredentials};
@@ -701,14 +701,20 @@ impl ResolvedConfig {
     }
 
     /// The policy a server verifying these signatures applies: this service,
-    /// in this region or region set, with the preset's path rules.
+    /// in this region or region set, with the preset's path rules and its
+    /// presigned payload line.
     pub fn verify_policy(&self) -> VerifyPolicy {
         let regions = match self.signing_region() {
             SigningRegion::Region(region) => RegionSet::single(&region),
             SigningRegion::RegionSet(set) => set,
         };
+        let presigned_payload = match self.presigned_payload {
+            PayloadPolicy::Unsigned => PresignedPayload::Unsigned,
+            PayloadPolicy::Hashed => PresignedPayload::FromRequest,
+        };
         VerifyPolicy::new(self.service.value.clone(), regions)
             .with_path_rules(self.settings.rules.path)
+            .with_presigned_payload(presigned_payload)
             .with_clock(SharedClock(Arc::clone(&self.clock)))
     }
 

@@ -489,3 +489,49 @@ fn an_unsigned_payload_policy_signs_unsigned_payload() {
             .starts_with("AWS4-ECDSA-P256-SHA256\n")
     );
 }
+
+#[test]
+fn what_a_config_presigns_its_verifier_accepts_for_every_preset() {
+    let time = AmzDate::parse_rfc3339("2026-11-25T12:00:00Z").unwrap();
+    let endpoints = [
+        ("https://dynamodb.us-east-1.amazonaws.com", "/"),
+        (
+            "https://abc123.execute-api.eu-central-1.amazonaws.com",
+            "/prod/pets",
+        ),
+        ("https://bucket.s3.us-west-2.amazonaws.com", "/a%20b.jpg"),
+        (
+            "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com",
+            "/photo.jpg",
+        ),
+        (
+            "https://svc-0123.7d67968.vpc-lattice-svcs.us-west-2.on.aws",
+            "/orders",
+        ),
+    ];
+    for (endpoint, path) in endpoints {
+        let resolved = SignerConfig::new()
+            .with_credentials(credentials())
+            .with_endpoint(endpoint)
+            .with_clock(FixedClock::at(&time))
+            .resolve(&MapEnvironment::new())
+            .unwrap();
+        let url = format!("{endpoint}{path}");
+        let presigned = resolved
+            .request_signer()
+            .presign_with(
+                &sigv4kit::PresignRequest::new("GET", &url),
+                sigv4kit::Expiry::from_secs(600).unwrap(),
+                &credentials(),
+                time,
+            )
+            .unwrap();
+        let host = endpoint.trim_start_matches("https://");
+        let target = &presigned.as_str()[endpoint.len()..];
+        let headers = [Header::new("host", host)];
+        let request = Request::new("GET", target, &headers);
+        let keys = pollster::block_on(resolved.key_provider()).unwrap();
+        pollster::block_on(resolved.verifier().verify(&request, &keys))
+            .unwrap_or_else(|error| panic!("{endpoint}: {error}"));
+    }
+}
