@@ -34,7 +34,7 @@ use crate::headers::{
 };
 use crate::query::raw_params;
 use crate::request::Request;
-use crate::scope::{Algorithm, AmzDate, RegionSet, SCOPE_TERMINATOR};
+use crate::scope::{Algorithm, AmzDate, RegionSet, SCOPE_TERMINATOR, is_scope_component};
 #[cfg(doc)]
 use crate::scope::{Region, Service};
 
@@ -378,15 +378,6 @@ impl fmt::Debug for Credential<'_> {
             .field("service", &self.service())
             .finish()
     }
-}
-
-/// Whether `text` is a valid region or service: the rule of
-/// [`Region::new`] and [`Service::new`], checked without building either.
-fn is_scope_component(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
 }
 
 /// A received signed-header list: `;`-separated lower-case header names,

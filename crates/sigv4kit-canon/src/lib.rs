@@ -51,7 +51,7 @@ pub mod sink;
 
 pub use authorization::{
     AuthorizationError, AuthorizationHeader, Credential, Placement, RequestSignature,
-    SignatureBytes,
+    SignatureBytes, SignedHeaders,
 };
 pub use canonical::{CanonicalRules, PreparedRequest, Scratch, canonical_request_text};
 pub use error::CanonicalError;

@@ -113,14 +113,19 @@ impl AmzDate {
     }
 
     /// Parses the `X-Amz-Date` form, `20150830T123600Z`.
+    ///
+    /// Every received request carries one, so it is read directly: digits,
+    /// ranges and the days of the month (leap years included), then Unix
+    /// seconds by the days-from-civil formula, without a calendar round trip.
     pub fn parse_amz(text: &str) -> Result<Self, CanonicalError> {
         let invalid = |reason: &str| CanonicalError::InvalidTime {
             value: text.to_owned(),
             reason: reason.to_owned(),
         };
-        let bytes = text.as_bytes();
-        let shape_ok = bytes.len() == 16
-            && bytes[8] == b'T'
+        let Ok(bytes) = <&[u8; 16]>::try_from(text.as_bytes()) else {
+            return Err(invalid("expected YYYYMMDDTHHMMSSZ"));
+        };
+        let shape_ok = bytes[8] == b'T'
             && bytes[15] == b'Z'
             && bytes[..8].iter().all(u8::is_ascii_digit)
             && bytes[9..15].iter().all(u8::is_ascii_digit);
@@ -132,16 +137,22 @@ impl AmzDate {
                 .iter()
                 .fold(0, |value, digit| value * 10 + u32::from(digit - b'0'))
         };
-        let month = time::Month::try_from(number(4..6) as u8).map_err(|_| invalid("bad month"))?;
-        let date = time::Date::from_calendar_date(number(0..4) as i32, month, number(6..8) as u8)
-            .map_err(|_| invalid("no such date"))?;
-        let clock = time::Time::from_hms(
-            number(9..11) as u8,
-            number(11..13) as u8,
-            number(13..15) as u8,
-        )
-        .map_err(|_| invalid("no such time of day"))?;
-        Self::from_offset_date_time(date.with_time(clock).assume_utc())
+        let (year, month, day) = (number(0..4), number(4..6), number(6..8));
+        if !(1..=12).contains(&month) {
+            return Err(invalid("bad month"));
+        }
+        if day == 0 || day > days_in_month(year, month) {
+            return Err(invalid("no such date"));
+        }
+        let (hour, minute, second) = (number(9..11), number(11..13), number(13..15));
+        if hour > 23 || minute > 59 || second > 59 {
+            return Err(invalid("no such time of day"));
+        }
+        let seconds_of_day = i64::from(hour * 3600 + minute * 60 + second);
+        Ok(Self {
+            unix_seconds: days_from_civil(year, month, day) * 86_400 + seconds_of_day,
+            text: crate::encoding::ascii_array_string(bytes),
+        })
     }
 
     /// `YYYYMMDDTHHMMSSZ`.
@@ -172,6 +183,31 @@ impl fmt::Display for AmzDate {
     }
 }
 
+/// The days of `month` (1 to 12) in the Gregorian `year`.
+const fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days from 1970-01-01 to a valid proleptic Gregorian date of a year from 0
+/// to 9999: Howard Hinnant's `days_from_civil`, with years counted from
+/// March so that the leap day ends a year.
+const fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
+    let year = year as i64 - if month <= 2 { 1 } else { 0 };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_from_march = (month as i64 + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + day as i64 - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
 fn write_digits(out: &mut [u8], mut value: u32) {
     for slot in out.iter_mut().rev() {
         *slot = b'0' + (value % 10) as u8;
@@ -185,6 +221,12 @@ fn is_scope_char(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.')
 }
 
+/// Whether `text` is a valid region or service: the rule of [`Region::new`]
+/// and [`Service::new`], checked without building either.
+pub(crate) fn is_scope_component(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(is_scope_char)
+}
+
 macro_rules! scope_component {
     ($(#[$doc:meta])* $name:ident, $error:ident) => {
         $(#[$doc])*
@@ -194,7 +236,7 @@ macro_rules! scope_component {
         impl $name {
             /// Validates `value`: non-empty, letters, digits, `-`, `_` and `.` only.
             pub fn new(value: &str) -> Result<Self, CanonicalError> {
-                if value.is_empty() || !value.bytes().all(is_scope_char) {
+                if !is_scope_component(value) {
                     return Err(CanonicalError::$error {
                         value: value.to_owned(),
                     });
@@ -432,6 +474,79 @@ mod tests {
             "२०१५0830T123600Z",
         ] {
             assert!(AmzDate::parse_amz(text).is_err(), "{text:?}");
+        }
+    }
+
+    /// The reading of `X-Amz-Date` before the direct parser, through the
+    /// `time` crate's calendar: the reference the property test holds it to.
+    fn parse_amz_with_time(text: &str) -> Option<AmzDate> {
+        let bytes = text.as_bytes();
+        let shape_ok = bytes.len() == 16
+            && bytes[8] == b'T'
+            && bytes[15] == b'Z'
+            && bytes[..8].iter().all(u8::is_ascii_digit)
+            && bytes[9..15].iter().all(u8::is_ascii_digit);
+        if !shape_ok {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap();
+        let month = time::Month::try_from(number(4..6) as u8).ok()?;
+        let date =
+            time::Date::from_calendar_date(number(0..4) as i32, month, number(6..8) as u8).ok()?;
+        let clock = time::Time::from_hms(
+            number(9..11) as u8,
+            number(11..13) as u8,
+            number(13..15) as u8,
+        )
+        .ok()?;
+        AmzDate::from_offset_date_time(date.with_time(clock).assume_utc()).ok()
+    }
+
+    #[test]
+    fn leap_days_and_edges_parse_as_the_calendar_says() {
+        for (text, unix_seconds) in [
+            ("19700101T000000Z", 0),
+            ("19691231T235959Z", -1),
+            ("20000229T000000Z", 951_782_400),
+            ("20240229T120000Z", 1_709_208_000),
+            ("00000101T000000Z", -62_167_219_200),
+            ("99991231T235959Z", 253_402_300_799),
+        ] {
+            assert_eq!(
+                AmzDate::parse_amz(text).map(|date| date.unix_seconds()),
+                Ok(unix_seconds),
+                "{text}"
+            );
+        }
+        for text in [
+            "19000229T000000Z",
+            "20230229T000000Z",
+            "20240431T000000Z",
+            "20240100T000000Z",
+            "20240001T000000Z",
+            "20240101T240000Z",
+            "20240101T236000Z",
+            "20240101T235960Z",
+        ] {
+            assert!(AmzDate::parse_amz(text).is_err(), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_direct_parser_agrees_with_the_calendar(
+            digits in proptest::collection::vec(0u8..10, 14),
+            instant in -62_167_219_200i64..253_402_300_800,
+        ) {
+            // Any digits, mostly impossible dates and times.
+            let digit = |index: usize| char::from(b'0' + digits[index]);
+            let text: String = (0..8).map(digit).chain(['T'])
+                .chain((8..14).map(digit)).chain(['Z']).collect();
+            proptest::prop_assert_eq!(AmzDate::parse_amz(&text).ok(), parse_amz_with_time(&text));
+            // Every valid instant of the four-digit years.
+            let date = AmzDate::from_unix_seconds(instant).unwrap();
+            proptest::prop_assert_eq!(AmzDate::parse_amz(date.as_str()), Ok(date));
+            proptest::prop_assert_eq!(parse_amz_with_time(date.as_str()), Some(date));
         }
     }
 

@@ -21,8 +21,7 @@ use core::num::NonZeroUsize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use sha2::{Digest, Sha256};
-use sigv4kit_signer::Credentials;
+use sigv4kit_signer::{Credentials, SecretFingerprint};
 
 use crate::SigningKey;
 use crate::kdf::{KdfError, derive_signing_key};
@@ -116,9 +115,8 @@ impl KeyCache {
         access_key_id: &str,
         secret_access_key: &[u8],
     ) -> Result<Arc<SigningKey>, KdfError> {
-        // The fingerprint `Credentials::secret_fingerprint` computes.
-        let fingerprint: [u8; 32] = Sha256::digest(secret_access_key).into();
-        self.lookup(access_key_id, &fingerprint, secret_access_key)
+        let fingerprint = SecretFingerprint::of_bytes(secret_access_key);
+        self.lookup(access_key_id, fingerprint.as_bytes(), secret_access_key)
     }
 
     /// `fingerprint` must be the SHA-256 of `secret_access_key`; both public

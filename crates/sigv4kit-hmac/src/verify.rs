@@ -20,12 +20,11 @@
 use std::fmt;
 
 use hmac::Mac;
-use sha2::{Digest, Sha256};
 use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{Algorithm, AuthorizationError, Request, RequestSignature, StringToSign};
 use sigv4kit_signer::verification::verify_request;
 use sigv4kit_signer::{
-    Credentials, SecretAccessKey, Verified, Verifier, VerifyError, VerifyPolicy,
+    Credentials, SecretAccessKey, SecretFingerprint, Verified, Verifier, VerifyError, VerifyPolicy,
 };
 use subtle::{Choice, ConstantTimeEq};
 
@@ -80,10 +79,9 @@ impl fmt::Debug for FingerprintedSecret {
     }
 }
 
-/// The fingerprint [`Credentials::secret_fingerprint`] computes: the SHA-256
-/// of the secret.
+/// The fingerprint [`Credentials::secret_fingerprint`] computes.
 fn fingerprint(secret: &SecretAccessKey) -> [u8; 32] {
-    Sha256::digest(secret.expose().as_bytes()).into()
+    *SecretFingerprint::of(secret).as_bytes()
 }
 
 /// Whether `received` is `expected`, in a time that does not depend on

@@ -61,6 +61,17 @@ impl fmt::Debug for SessionToken {
 pub struct SecretFingerprint([u8; 32]);
 
 impl SecretFingerprint {
+    /// The fingerprint of `secret`.
+    pub fn of(secret: &SecretAccessKey) -> Self {
+        Self::of_bytes(secret.expose().as_bytes())
+    }
+
+    /// The fingerprint of a secret held as bytes, equal to [`Self::of`] for
+    /// the same text.
+    pub fn of_bytes(secret: &[u8]) -> Self {
+        Self(Sha256::digest(secret).into())
+    }
+
     /// The digest bytes.
     pub const fn as_bytes(&self) -> &[u8; 32] {
         &self.0
@@ -115,11 +126,9 @@ impl Credentials {
                 reason: "the session token is empty",
             });
         }
-        let mut digest = Sha256::new();
-        digest.update(secret.expose().as_bytes());
         Ok(Self {
             access_key_id,
-            fingerprint: SecretFingerprint(digest.finalize().into()),
+            fingerprint: SecretFingerprint::of(&secret),
             secret,
             session_token: session_token.map(SessionToken::new),
         })

@@ -9,10 +9,10 @@ use sigv4kit::canon::{
     RegionSet, Request, Service,
 };
 use sigv4kit::{
-    Credentials, EcdsaSigner, EcdsaVerifier, Expiry, FixedClock, HmacSigner, HmacVerifier,
-    InMemoryKeyProvider, KeyLookupError, KeyProvider, RequestVerifier, SignatureLocation, Signer,
-    SigningParams, SigningRegion, SigningSettings, Verified, Verifier, VerifyError, VerifyLimits,
-    VerifyPolicy, VerifyingKey,
+    Credentials, EcdsaSigner, EcdsaVerifier, Expiry, FingerprintedSecret, FixedClock, HmacSigner,
+    HmacVerifier, InMemoryKeyProvider, KeyLookupError, KeyProvider, RequestVerifier,
+    SignatureLocation, Signer, SigningParams, SigningRegion, SigningSettings, Verified, Verifier,
+    VerifyError, VerifyLimits, VerifyPolicy, VerifyingKey,
 };
 
 const AKID: &str = "AKIDEXAMPLE";
@@ -359,8 +359,11 @@ fn wrong_algorithm_for_the_verifier() {
     let request = Request::new(&received.method, &received.target, &headers);
     assert_eq!(
         HmacVerifier::new()
-            // The key, fingerprinted once (`sigv4kit_hmac::FingerprintedSecret`).
-            .verify(&request, &(&credentials()).into(), &policy())
+            .verify(
+                &request,
+                &FingerprintedSecret::from(&credentials()),
+                &policy()
+            )
             .unwrap_err(),
         VerifyError::WrongAlgorithm {
             expected: sigv4kit::canon::Algorithm::Sigv4,
