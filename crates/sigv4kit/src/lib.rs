@@ -42,6 +42,7 @@
 pub mod config;
 pub mod credentials;
 pub mod environment;
+pub mod explain;
 #[cfg(any(feature = "http", feature = "tower", feature = "reqwest"))]
 pub mod integrations;
 pub mod preset;
