@@ -22,6 +22,7 @@
 //! which also bounds the size of the request before anything here runs.
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
 
@@ -30,7 +31,8 @@ use arrayvec::ArrayVec;
 use crate::auth::signature_query_parameter;
 use crate::encoding::{hex_value, percent_decode_into};
 use crate::headers::{
-    HeaderNames, is_ascii_space, is_valid_header_name, trim_ascii_space, trimmed_range,
+    HeaderNames, is_ascii_space, is_token_byte, is_valid_header_name, trim_ascii_space,
+    trimmed_range,
 };
 use crate::query::raw_params;
 use crate::request::Request;
@@ -380,6 +382,17 @@ impl fmt::Debug for Credential<'_> {
     }
 }
 
+/// The bytes of a signed header name: token bytes but the upper-case letters.
+const LOWER_CASE_TOKEN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = is_token_byte(byte as u8) && !(byte as u8).is_ascii_uppercase();
+        byte += 1;
+    }
+    table
+};
+
 /// A received signed-header list: `;`-separated lower-case header names,
 /// sorted, each once.
 ///
@@ -391,32 +404,45 @@ pub struct SignedHeaders<'a>(Cow<'a, str>);
 
 impl<'a> SignedHeaders<'a> {
     /// Parses and validates a signed-header list.
+    ///
+    /// One pass over the bytes, each looked up in a table of the lower-case
+    /// token bytes; only a name that fails is looked at again, to say why.
     pub fn parse(text: impl Into<Cow<'a, str>>) -> Result<Self, AuthorizationError> {
         let text = text.into();
         let malformed = |reason| AuthorizationError::MalformedSignedHeaders { reason };
         if text.is_empty() {
             return Err(malformed("it is empty"));
         }
-        let mut previous: Option<&str> = None;
-        for name in split_at_byte(&text, b';') {
-            if !is_valid_header_name(name.as_bytes()) {
-                return Err(malformed("it holds an empty or invalid header name"));
+        let bytes = text.as_bytes();
+        let mut previous: Option<&[u8]> = None;
+        let mut name_start = 0;
+        let mut clean = true;
+        for index in 0..=bytes.len() {
+            let byte = bytes.get(index).copied().unwrap_or(b';');
+            if byte != b';' {
+                clean &= LOWER_CASE_TOKEN_BYTES[usize::from(byte)];
+                continue;
             }
-            if name.bytes().any(|byte| byte.is_ascii_uppercase()) {
-                return Err(malformed("header names must be lower-case"));
+            let name = &bytes[name_start..index];
+            if !clean || name.is_empty() {
+                return Err(if is_valid_header_name(name) {
+                    malformed("header names must be lower-case")
+                } else {
+                    malformed("it holds an empty or invalid header name")
+                });
             }
-            match previous {
-                Some(before) if before == name => {
+            match previous.map(|before| before.cmp(name)) {
+                Some(Ordering::Equal) => {
                     return Err(AuthorizationError::DuplicateSignedHeader {
-                        name: shorten(name),
+                        name: shorten(&text[name_start..index]),
                     });
                 }
-                Some(before) if before > name => {
-                    return Err(malformed("header names must be sorted"));
-                }
+                Some(Ordering::Greater) => return Err(malformed("header names must be sorted")),
                 _ => {}
             }
             previous = Some(name);
+            name_start = index + 1;
+            clean = true;
         }
         Ok(Self(text))
     }

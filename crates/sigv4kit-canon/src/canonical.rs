@@ -13,7 +13,9 @@
 
 use crate::authorization::SignedHeaders;
 use crate::error::CanonicalError;
-use crate::headers::{AddedHeader, HeaderList, HeaderSelection, SortScratch, is_token_byte};
+use crate::headers::{
+    AddedHeader, HeaderList, HeaderSelection, MergeFindings, SortScratch, is_token_byte,
+};
 use crate::path::{PathRules, write_canonical_path};
 use crate::payload::CanonicalPayload;
 use crate::query::QueryScratch;
@@ -35,6 +37,55 @@ pub struct Scratch {
     path: Vec<u8>,
     query: QueryScratch,
     headers: SortScratch,
+}
+
+/// A received request's headers merged with its signed-header list by
+/// [`PreparedRequest::merge_signed`]; it holds the scratch area the merge
+/// filled, so that only [`Self::prepare`] can use it.
+#[derive(Debug)]
+pub struct SignedHeaderMerge<'r, 's> {
+    request: &'r Request<'r>,
+    findings: MergeFindings<'r>,
+    scratch: &'s mut Scratch,
+}
+
+impl<'r, 's> SignedHeaderMerge<'r, 's> {
+    /// Whether the signed-header list names `host`.
+    pub fn host_signed(&self) -> bool {
+        self.findings.host_signed
+    }
+
+    /// The first request header, in request order, whose name starts with
+    /// `x-amz-` (any case) and which the list leaves out.
+    pub fn unsigned_amz_header(&self) -> Option<&'r [u8]> {
+        self.findings.unsigned_amz_header
+    }
+
+    /// The canonical request of exactly the signed headers, or the request's
+    /// first error: its method, its host, a header name, then the first name
+    /// of the list it does not have.
+    pub fn prepare(
+        self,
+        payload: CanonicalPayload,
+        path: PathRules,
+    ) -> Result<PreparedRequest<'r, 's>, CanonicalError> {
+        let headers = PreparedRequest::check(self.request, &[])?;
+        if let Some(name) = self.findings.invalid_header_name {
+            return Err(CanonicalError::InvalidHeaderName {
+                name: String::from_utf8_lossy(name).into_owned(),
+            });
+        }
+        if let Some(name) = self.findings.missing_signed_header {
+            return Err(CanonicalError::MissingSignedHeader { name });
+        }
+        Ok(PreparedRequest {
+            request: self.request,
+            headers,
+            path,
+            payload,
+            scratch: self.scratch,
+        })
+    }
 }
 
 /// A request whose headers are selected and sorted, ready to be written.
@@ -72,8 +123,9 @@ impl<'r, 's> PreparedRequest<'r, 's> {
     /// signed-header list, `signed`: what a verifier recomputes. Each named
     /// header must be present, or it fails with
     /// [`CanonicalError::MissingSignedHeader`], as
-    /// [`HeaderSelection::Exactly`] does; the list being sorted, the
-    /// selection is one merge with the sorted headers.
+    /// [`HeaderSelection::Exactly`] does. [`Self::merge_signed`] then
+    /// [`SignedHeaderMerge::prepare`], for a caller that checks the list's
+    /// coverage in between.
     ///
     /// [`HeaderSelection::Exactly`]: crate::HeaderSelection::Exactly
     pub fn prepare_signed(
@@ -83,15 +135,31 @@ impl<'r, 's> PreparedRequest<'r, 's> {
         path: PathRules,
         scratch: &'s mut Scratch,
     ) -> Result<Self, CanonicalError> {
-        let headers = Self::check(request, &[])?;
-        headers.select_exactly_sorted(signed.iter(), &mut scratch.headers)?;
-        Ok(Self {
+        Self::merge_signed(request, signed, scratch).prepare(payload, path)
+    }
+
+    /// Sorts the received request's headers and walks them alongside its
+    /// signed-header list, `signed`, in one merge (both are sorted). The
+    /// result says whether the list covers what a verifier requires (`host`,
+    /// every `x-amz-*` header) and prepares the canonical request from the
+    /// same merge, so a verification sorts the headers once, as a signing
+    /// does. Request errors (method, host, a header name, a named header
+    /// missing) are reported by [`SignedHeaderMerge::prepare`].
+    pub fn merge_signed(
+        request: &'r Request<'r>,
+        signed: &SignedHeaders<'_>,
+        scratch: &'s mut Scratch,
+    ) -> SignedHeaderMerge<'r, 's> {
+        let headers = HeaderList {
+            request: request.headers,
+            added: &[],
+        };
+        let findings = headers.merge_signed(signed.as_str(), &mut scratch.headers);
+        SignedHeaderMerge {
             request,
-            headers,
-            path,
-            payload,
+            findings,
             scratch,
-        })
+        }
     }
 
     /// The checks every canonical request needs: a token method and a host.
@@ -279,6 +347,64 @@ mod tests {
                 "{list}"
             );
         }
+    }
+
+    #[test]
+    fn the_merge_finds_what_a_signed_list_leaves_out() {
+        let headers = [
+            Header::new("X-Amz-Target", "t"),
+            Header::new("Host", "h"),
+            Header::new("x-amz-meta-b", "b"),
+            Header::new("X-AMZ-META-A", "a"),
+            Header::new("Bad Name", "v"),
+        ];
+        let request = Request::new("GET", "/", &headers);
+        let merge = |list: &str| {
+            let signed = SignedHeaders::parse(list).unwrap();
+            let mut scratch = Scratch::default();
+            let merge = PreparedRequest::merge_signed(&request, &signed, &mut scratch);
+            let found = (merge.host_signed(), merge.unsigned_amz_header());
+            let prepared = merge
+                .prepare(
+                    CanonicalPayload::Literal("UNSIGNED-PAYLOAD"),
+                    PathRules::STANDARD,
+                )
+                .map(|_| ());
+            (found, prepared)
+        };
+        // The first unsigned `x-amz-*` header sent, not the first sorted.
+        let ((host, unsigned), prepared) = merge("host;x-amz-target");
+        assert!(host);
+        assert_eq!(unsigned, Some(&b"x-amz-meta-b"[..]));
+        assert!(matches!(
+            prepared,
+            Err(CanonicalError::InvalidHeaderName { .. })
+        ));
+        let ((host, unsigned), _) = merge("x-amz-meta-a;x-amz-meta-b;x-amz-target");
+        assert!(!host);
+        assert_eq!(unsigned, None);
+        // Every name after a missing one is still walked.
+        let ((_, unsigned), _) = merge("a;host;x-amz-meta-a");
+        assert_eq!(unsigned, Some(&b"X-Amz-Target"[..]));
+
+        let good = [Header::new("Host", "h"), Header::new("x-amz-date", "d")];
+        let request = Request::new("GET", "/", &good);
+        let signed = SignedHeaders::parse("a;host;x-amz-date;z").unwrap();
+        let mut scratch = Scratch::default();
+        let merge = PreparedRequest::merge_signed(&request, &signed, &mut scratch);
+        assert_eq!(
+            (merge.host_signed(), merge.unsigned_amz_header()),
+            (true, None)
+        );
+        assert_eq!(
+            merge
+                .prepare(
+                    CanonicalPayload::Literal("UNSIGNED-PAYLOAD"),
+                    PathRules::STANDARD
+                )
+                .map(|_| ()),
+            Err(CanonicalError::MissingSignedHeader { name: "a".into() })
+        );
     }
 
     #[test]

@@ -53,10 +53,22 @@ pub const fn is_token_byte(byte: u8) -> bool {
         )
 }
 
+/// [`is_token_byte`] as a table: one load per byte instead of a chain of
+/// range tests, for the names of every header of every request.
+const TOKEN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = is_token_byte(byte as u8);
+        byte += 1;
+    }
+    table
+};
+
 /// Whether `name` is a valid header name: non-empty and made of token bytes.
 #[inline]
 pub fn is_valid_header_name(name: &[u8]) -> bool {
-    !name.is_empty() && name.iter().all(|&byte| is_token_byte(byte))
+    !name.is_empty() && name.iter().all(|&byte| TOKEN_BYTES[usize::from(byte)])
 }
 
 /// ASCII whitespace as the AWS CRT counts it: space, tab, LF, VT, FF, CR.
@@ -325,40 +337,76 @@ impl<'a> HeaderList<'a> {
         Ok(())
     }
 
-    /// Like [`Self::select_and_sort`] with exactly the headers of `signed`, a
+    /// Sorts every request header and walks them alongside `signed`, a
     /// sorted list of lower-case names without repeats (a received
-    /// `SignedHeaders`). Both sides are sorted, so one merge pass keeps the
-    /// signed headers and finds a missing one: no name is compared with
-    /// every other.
-    pub(crate) fn select_exactly_sorted<'n>(
-        &self,
-        signed: impl Iterator<Item = &'n str>,
-        sorted: &mut SortScratch,
-    ) -> Result<(), CanonicalError> {
-        let order = &mut sorted.order;
-        self.sort_selected(order, |_| true)?;
-        let mut kept = 0;
-        let mut next = 0;
-        for wanted in signed {
-            let wanted = wanted.as_bytes();
-            while next < order.len() && cmp_names(self.name(order[next]), wanted).is_lt() {
-                next += 1;
+    /// `SignedHeaders`), keeping in `sorted.order` the headers it names. Both
+    /// sides are sorted, so one merge pass finds everything a verifier asks
+    /// of the list (is `host` signed, is an `x-amz-*` header left out, is a
+    /// named header missing): no name is compared with every other. Nothing
+    /// is an error here; the caller reports what was found in its own order.
+    ///
+    /// It also fills `sorted.group_ends` and `sorted.signed_names` as
+    /// [`SortScratch::fill_groups`] would: the groups are the merge's, and
+    /// the names are `signed` itself.
+    pub(crate) fn merge_signed(&self, signed: &str, sorted: &mut SortScratch) -> MergeFindings<'a> {
+        let SortScratch {
+            order,
+            group_ends,
+            signed_names,
+        } = sorted;
+        order.clear();
+        group_ends.clear();
+        signed_names.clear();
+        signed_names.extend_from_slice(signed.as_bytes());
+        let mut invalid_header_name = None;
+        for (index, header) in self.request.iter().enumerate() {
+            if invalid_header_name.is_none() && !is_valid_header_name(header.name) {
+                invalid_header_name = Some(header.name);
             }
+            order.push(index);
+        }
+        order.sort_unstable_by(|&a, &b| cmp_names(self.name(a), self.name(b)).then(a.cmp(&b)));
+
+        let mut findings = MergeFindings {
+            invalid_header_name,
+            ..MergeFindings::default()
+        };
+        // The request index of the first unsigned `x-amz-*` header, so that
+        // the one reported is the first sent, whatever the sort did.
+        let mut first_unsigned_amz: Option<usize> = None;
+        let mut leave_out = |index: usize| {
+            if is_amz_header(self.name(index))
+                && first_unsigned_amz.is_none_or(|first| index < first)
+            {
+                first_unsigned_amz = Some(index);
+            }
+        };
+        let (mut kept, mut next) = (0, 0);
+        // The names are short: a byte loop finds each `;` for less than `memchr`.
+        for wanted in signed.as_bytes().split(|&byte| byte == b';') {
+            findings.host_signed |= wanted == b"host";
             let group_start = kept;
-            while next < order.len() && cmp_names(self.name(order[next]), wanted).is_eq() {
-                order[kept] = order[next];
-                kept += 1;
+            while next < order.len() {
+                match cmp_names(self.name(order[next]), wanted) {
+                    Ordering::Less => leave_out(order[next]),
+                    Ordering::Equal => {
+                        order[kept] = order[next];
+                        kept += 1;
+                    }
+                    Ordering::Greater => break,
+                }
                 next += 1;
             }
-            if kept == group_start {
-                return Err(CanonicalError::MissingSignedHeader {
-                    name: String::from_utf8_lossy(wanted).into_owned(),
-                });
+            if kept > group_start {
+                group_ends.push(kept);
+            } else if findings.missing_signed_header.is_none() {
+                findings.missing_signed_header = Some(String::from_utf8_lossy(wanted).into_owned());
             }
         }
+        order[next..].iter().for_each(|&index| leave_out(index));
         order.truncate(kept);
-        sorted.fill_groups(*self);
-        Ok(())
+        findings.unsigned_amz_header = first_unsigned_amz.map(|index| self.name(index));
+        findings
     }
 
     /// Fills `sorted.order` with the indices of the signed headers, sorted by
@@ -387,6 +435,30 @@ impl<'a> HeaderList<'a> {
         sorted.fill_groups(*self);
         Ok(())
     }
+}
+
+/// The prefix of the headers a verifier requires to be signed.
+const AMZ_HEADER_PREFIX: &[u8] = b"x-amz-";
+
+/// Whether `name` starts with `x-amz-`, in any case.
+#[inline]
+pub fn is_amz_header(name: &[u8]) -> bool {
+    name.len() >= AMZ_HEADER_PREFIX.len()
+        && name[..AMZ_HEADER_PREFIX.len()].eq_ignore_ascii_case(AMZ_HEADER_PREFIX)
+}
+
+/// What [`HeaderList::merge_signed`] found, for the caller to report.
+#[derive(Debug, Default)]
+pub(crate) struct MergeFindings<'r> {
+    /// Whether the signed-header list names `host`.
+    pub(crate) host_signed: bool,
+    /// The first request header (in request order) named `x-amz-*` that the
+    /// list leaves out.
+    pub(crate) unsigned_amz_header: Option<&'r [u8]>,
+    /// The first request header (in request order) whose name is invalid.
+    pub(crate) invalid_header_name: Option<&'r [u8]>,
+    /// The first name of the list the request does not have.
+    pub(crate) missing_signed_header: Option<String>,
 }
 
 /// Reused storage for [`HeaderList::select_and_sort`].

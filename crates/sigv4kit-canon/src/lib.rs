@@ -53,7 +53,9 @@ pub use authorization::{
     AuthorizationError, AuthorizationHeader, Credential, Placement, RequestSignature,
     SignatureBytes, SignedHeaders,
 };
-pub use canonical::{CanonicalRules, PreparedRequest, Scratch, canonical_request_text};
+pub use canonical::{
+    CanonicalRules, PreparedRequest, Scratch, SignedHeaderMerge, canonical_request_text,
+};
 pub use error::CanonicalError;
 pub use headers::{AddedHeader, HeaderNames, HeaderSelection};
 pub use path::PathRules;

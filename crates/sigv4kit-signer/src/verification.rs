@@ -23,16 +23,13 @@ use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{
     Algorithm, AuthorizationError, CanonicalError, CanonicalPayload, CredentialScope, Payload,
     PayloadHash, Placement, PreparedRequest, Region, Request, RequestSignature, Service,
-    StringToSign,
+    SignedHeaderMerge, StringToSign,
 };
 
 use crate::credentials::SessionToken;
 use crate::params::SigningRegion;
 use crate::procedure::with_scratch;
 use crate::verifier::{PresignedPayload, Verified, VerifyError, VerifyPolicy};
-
-/// The prefix of the headers that must all be signed.
-const AMZ_HEADER_PREFIX: &[u8] = b"x-amz-";
 
 /// Checks everything about `request` that needs neither a key nor a hash:
 /// the size bounds, the algorithm, the signed-header list's length, the
@@ -45,11 +42,20 @@ pub fn check_claims(
     signature: &RequestSignature<'_>,
     policy: &VerifyPolicy,
 ) -> Result<(), VerifyError> {
-    accepted_claims(algorithm, request, signature, policy).map(|_| ())
+    accepted_scope_and_time(algorithm, request, signature, policy)?;
+    with_scratch(|scratch| {
+        check_signed_headers(&PreparedRequest::merge_signed(
+            request,
+            &signature.signed_headers,
+            scratch,
+        ))
+    })
 }
 
-/// [`check_claims`], returning the policy's [`Service`] the scope names.
-fn accepted_claims<'p>(
+/// The claims of [`check_claims`] but the signed headers, which are checked
+/// on the merge that also prepares the canonical request; returns the
+/// policy's [`Service`] the scope names.
+fn accepted_scope_and_time<'p>(
     algorithm: Algorithm,
     request: &Request<'_>,
     signature: &RequestSignature<'_>,
@@ -70,7 +76,6 @@ fn accepted_claims<'p>(
     }
     let service = check_scope(signature, policy)?;
     check_time(signature, policy)?;
-    check_signed_headers(request, signature)?;
     Ok(service)
 }
 
@@ -168,20 +173,15 @@ fn check_time(signature: &RequestSignature<'_>, policy: &VerifyPolicy) -> Result
     Ok(())
 }
 
-fn check_signed_headers(
-    request: &Request<'_>,
-    signature: &RequestSignature<'_>,
-) -> Result<(), VerifyError> {
-    if !signature.signed_headers.contains(b"host") {
+/// `host` and every `x-amz-*` header must be signed: read off the merge of
+/// the request's headers with the signed-header list.
+fn check_signed_headers(merge: &SignedHeaderMerge<'_, '_>) -> Result<(), VerifyError> {
+    if !merge.host_signed() {
         return Err(VerifyError::UnsignedHost);
     }
-    if let Some(unsigned) = request.headers.iter().find(|header| {
-        header.name.len() >= AMZ_HEADER_PREFIX.len()
-            && header.name[..AMZ_HEADER_PREFIX.len()].eq_ignore_ascii_case(AMZ_HEADER_PREFIX)
-            && !signature.signed_headers.contains(header.name)
-    }) {
+    if let Some(unsigned) = merge.unsigned_amz_header() {
         return Err(VerifyError::UnsignedAmzHeader {
-            name: String::from_utf8_lossy(unsigned.name).to_ascii_lowercase(),
+            name: String::from_utf8_lossy(unsigned).to_ascii_lowercase(),
         });
     }
     Ok(())
@@ -278,9 +278,8 @@ pub fn verify_request(
     policy: &VerifyPolicy,
     check: impl FnOnce(&StringToSign<'_>) -> Result<bool, VerifyError>,
 ) -> Result<Verified, VerifyError> {
-    let service = accepted_claims(algorithm, request, signature, policy)?;
+    let service = accepted_scope_and_time(algorithm, request, signature, policy)?;
     let region = signing_region(signature)?;
-    let payload = payload_line(request, signature, policy)?;
 
     // A presigned URL signs its query without the signature itself.
     let stripped;
@@ -299,14 +298,11 @@ pub fn verify_request(
         },
         service,
     };
-    with_scratch(|scratch| {
-        let mut prepared = PreparedRequest::prepare_signed(
-            &received,
-            &signature.signed_headers,
-            payload,
-            policy.path,
-            scratch,
-        )?;
+    let payload = with_scratch(|scratch| {
+        let merge = PreparedRequest::merge_signed(&received, &signature.signed_headers, scratch);
+        check_signed_headers(&merge)?;
+        let payload = payload_line(request, signature, policy)?;
+        let mut prepared = merge.prepare(payload, policy.path)?;
         let mut hasher = Buffered::<_, 512>::new(Sha256::new());
         prepared.write(&[], &mut hasher);
         let string_to_sign = StringToSign {
@@ -315,7 +311,7 @@ pub fn verify_request(
             canonical_request_sha256: hasher.finish().finalize().into(),
         };
         if check(&string_to_sign)? {
-            return Ok(());
+            return Ok(payload);
         }
         let mut canonical = Vec::new();
         prepared.write(&[], &mut canonical);
