@@ -137,5 +137,20 @@ for text in [
     'double_encode = false\nsign_session_token = false\ncontent_sha256_header = true\n',
 ]:
     put("signer_config", text.encode())
+# explain: a canonical request against itself and against one variant of
+# each kind explain names, the two sides split by a NUL byte.
+base = "GET\n/a%2520b\nx=1&y=2\nhost:example.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\nUNSIGNED-PAYLOAD"
+for variant in [
+    base,
+    base.replace("GET", "PUT"),
+    base.replace("/a%2520b", "/a%20b"),
+    base.replace("x=1&y=2", "y=2&x=1"),
+    base.replace("host:example.com", "host:example.com:443"),
+    base.replace("\nhost;x-amz-date\n", "\nhost\n"),
+    base.replace("UNSIGNED-PAYLOAD", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    base.replace("\n", "\r\n"),
+    "not a canonical request",
+]:
+    put("explain", (base + "\0" + variant).encode())
 
 print(f"fuzz-seeds: seeded from {count} requests and {signatures} signatures into {corpus}")
