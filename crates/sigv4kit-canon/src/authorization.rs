@@ -22,7 +22,6 @@
 //! which also bounds the size of the request before anything here runs.
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
 
@@ -36,7 +35,7 @@ use crate::headers::{
 };
 use crate::query::raw_params;
 use crate::request::Request;
-use crate::scope::{Algorithm, AmzDate, RegionSet, SCOPE_TERMINATOR, is_scope_component};
+use crate::scope::{Algorithm, AmzDate, RegionSet, SCOPE_TERMINATOR, is_scope_char};
 #[cfg(doc)]
 use crate::scope::{Region, Service};
 
@@ -265,14 +264,27 @@ impl<'a> Credential<'a> {
     ) -> Result<Self, AuthorizationError> {
         let text = text.into();
         let malformed = |reason| AuthorizationError::MalformedCredential { reason };
-        let mut parts: ArrayVec<Range<usize>, 5> = ArrayVec::new();
-        let mut start = 0;
-        for part in split_at_byte(&text, b'/') {
-            parts
-                .try_push(start..start + part.len())
-                .map_err(|_| malformed("it has too many '/'-separated parts"))?;
-            start += part.len() + 1;
+        // One pass over the bytes: each `/`-separated part with the classes
+        // all its bytes share and the classes any of them has.
+        let mut parts: ArrayVec<CredentialPart, 5> = ArrayVec::new();
+        let mut part = CredentialPart::starting_at(0);
+        for (index, &byte) in text.as_bytes().iter().enumerate() {
+            if byte == b'/' {
+                part.range.end = index;
+                parts
+                    .try_push(part)
+                    .map_err(|_| malformed("it has too many '/'-separated parts"))?;
+                part = CredentialPart::starting_at(index + 1);
+            } else {
+                let class = CREDENTIAL_BYTE_CLASSES[usize::from(byte)];
+                part.all &= class;
+                part.any |= class;
+            }
         }
+        part.range.end = text.len();
+        parts
+            .try_push(part)
+            .map_err(|_| malformed("it has too many '/'-separated parts"))?;
         let (access_key_id, date, region, service, terminator) = match (algorithm, &parts[..]) {
             (Algorithm::Sigv4, [akid, date, region, service, terminator]) => {
                 (akid, date, Some(region), service, terminator)
@@ -291,34 +303,32 @@ impl<'a> Credential<'a> {
                 ));
             }
         };
-        let part = |range: &Range<usize>| &text[range.clone()];
-        let akid = part(access_key_id);
-        if akid.is_empty()
-            || akid
-                .bytes()
-                .any(|byte| byte.is_ascii_whitespace() || byte.is_ascii_control())
-        {
+        if access_key_id.range.is_empty() || access_key_id.any & SPACE_OR_CONTROL != 0 {
             return Err(malformed(
                 "the access key id is empty or holds whitespace or a control character",
             ));
         }
-        let date = part(date);
-        if date.len() != 8 || !date.bytes().all(|byte| byte.is_ascii_digit()) {
+        if date.range.len() != 8 || date.all & DIGIT == 0 {
             return Err(malformed("the date is not YYYYMMDD"));
         }
-        if part(terminator) != SCOPE_TERMINATOR {
+        if &text[terminator.range.clone()] != SCOPE_TERMINATOR {
             return Err(malformed("the scope does not end with aws4_request"));
         }
-        if region.is_some_and(|region| !is_scope_component(part(region))) {
+        if region.is_some_and(|region| !region.is_scope_component()) {
             return Err(malformed(
                 "the region is empty or holds characters a region cannot",
             ));
         }
-        if !is_scope_component(part(service)) {
+        if !service.is_scope_component() {
             return Err(malformed(
                 "the service is empty or holds characters a service cannot",
             ));
         }
+        let (access_key_id, region, service) = (
+            &access_key_id.range,
+            region.map(|region| &region.range),
+            &service.range,
+        );
         Ok(Self {
             access_key_id_end: access_key_id.end,
             region: region.cloned(),
@@ -371,6 +381,60 @@ impl<'a> Credential<'a> {
     }
 }
 
+/// One `/`-separated part of a credential, as [`Credential::parse`] reads it.
+struct CredentialPart {
+    range: Range<usize>,
+    /// The byte classes every byte of the part has.
+    all: u8,
+    /// The byte classes some byte of the part has.
+    any: u8,
+}
+
+impl CredentialPart {
+    fn starting_at(start: usize) -> Self {
+        Self {
+            range: start..start,
+            all: DIGIT | SCOPE_CHARACTER,
+            any: 0,
+        }
+    }
+
+    /// The rule of [`Region::new`] and [`Service::new`], from the byte classes.
+    fn is_scope_component(&self) -> bool {
+        !self.range.is_empty() && self.all & SCOPE_CHARACTER != 0
+    }
+}
+
+/// A byte class of [`CREDENTIAL_BYTE_CLASSES`]: an ASCII digit.
+const DIGIT: u8 = 1;
+/// A byte class: a character of a region or service.
+const SCOPE_CHARACTER: u8 = 2;
+/// A byte class: ASCII whitespace or a control character, which an access
+/// key id cannot hold.
+const SPACE_OR_CONTROL: u8 = 4;
+
+/// The classes of each byte, so that a credential is read in one pass.
+const CREDENTIAL_BYTE_CLASSES: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut index = 0;
+    while index < 256 {
+        let byte = index as u8;
+        let mut class = 0;
+        if byte.is_ascii_digit() {
+            class |= DIGIT;
+        }
+        if is_scope_char(byte) {
+            class |= SCOPE_CHARACTER;
+        }
+        if byte.is_ascii_whitespace() || byte.is_ascii_control() {
+            class |= SPACE_OR_CONTROL;
+        }
+        table[index] = class;
+        index += 1;
+    }
+    table
+};
+
 impl fmt::Debug for Credential<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credential")
@@ -382,12 +446,14 @@ impl fmt::Debug for Credential<'_> {
     }
 }
 
-/// The bytes of a signed header name: token bytes but the upper-case letters.
-const LOWER_CASE_TOKEN_BYTES: [bool; 256] = {
+/// The bytes of a signed-header list: the token bytes of a header name but
+/// the upper-case letters, and the `;` between names.
+const SIGNED_HEADER_LIST_BYTES: [bool; 256] = {
     let mut table = [false; 256];
     let mut byte = 0;
     while byte < 256 {
-        table[byte] = is_token_byte(byte as u8) && !(byte as u8).is_ascii_uppercase();
+        table[byte] = byte == b';' as usize
+            || is_token_byte(byte as u8) && !(byte as u8).is_ascii_uppercase();
         byte += 1;
     }
     table
@@ -405,46 +471,62 @@ pub struct SignedHeaders<'a>(Cow<'a, str>);
 impl<'a> SignedHeaders<'a> {
     /// Parses and validates a signed-header list.
     ///
-    /// One pass over the bytes, each looked up in a table of the lower-case
-    /// token bytes; only a name that fails is looked at again, to say why.
+    /// A well-formed list is checked in two tight passes: its bytes against
+    /// a table, then each name against the one before. Any fault sends it
+    /// to [`Self::fault`], which finds the first rule broken, name by name.
     pub fn parse(text: impl Into<Cow<'a, str>>) -> Result<Self, AuthorizationError> {
         let text = text.into();
+        let bytes = text.as_bytes();
+        let well_formed = bytes
+            .iter()
+            .all(|&byte| SIGNED_HEADER_LIST_BYTES[usize::from(byte)])
+            && {
+                let mut names = bytes.split(|&byte| byte == b';');
+                let mut previous = names.next().unwrap_or_default();
+                !previous.is_empty()
+                    && names.all(|name| {
+                        let in_order = previous < name;
+                        previous = name;
+                        in_order
+                    })
+            };
+        match well_formed {
+            true => Ok(Self(text)),
+            false => Err(Self::fault(&text)),
+        }
+    }
+
+    /// The first rule a list [`Self::parse`] refused breaks.
+    #[cold]
+    fn fault(text: &str) -> AuthorizationError {
         let malformed = |reason| AuthorizationError::MalformedSignedHeaders { reason };
         if text.is_empty() {
-            return Err(malformed("it is empty"));
+            return malformed("it is empty");
         }
-        let bytes = text.as_bytes();
-        let mut previous: Option<&[u8]> = None;
-        let mut name_start = 0;
-        let mut clean = true;
-        for index in 0..=bytes.len() {
-            let byte = bytes.get(index).copied().unwrap_or(b';');
-            if byte != b';' {
-                clean &= LOWER_CASE_TOKEN_BYTES[usize::from(byte)];
-                continue;
+        let mut previous: Option<&str> = None;
+        for name in split_at_byte(text, b';') {
+            if !is_valid_header_name(name.as_bytes()) {
+                return malformed("it holds an empty or invalid header name");
             }
-            let name = &bytes[name_start..index];
-            if !clean || name.is_empty() {
-                return Err(if is_valid_header_name(name) {
-                    malformed("header names must be lower-case")
-                } else {
-                    malformed("it holds an empty or invalid header name")
-                });
+            if name.bytes().any(|byte| byte.is_ascii_uppercase()) {
+                return malformed("header names must be lower-case");
             }
-            match previous.map(|before| before.cmp(name)) {
-                Some(Ordering::Equal) => {
-                    return Err(AuthorizationError::DuplicateSignedHeader {
-                        name: shorten(&text[name_start..index]),
-                    });
+            match previous {
+                Some(before) if before == name => {
+                    return AuthorizationError::DuplicateSignedHeader {
+                        name: shorten(name),
+                    };
                 }
-                Some(Ordering::Greater) => return Err(malformed("header names must be sorted")),
+                Some(before) if before > name => {
+                    return malformed("header names must be sorted");
+                }
                 _ => {}
             }
             previous = Some(name);
-            name_start = index + 1;
-            clean = true;
         }
-        Ok(Self(text))
+        // Every refusal of `parse` is one of the above; a generic reason
+        // rather than a panic should they ever drift apart.
+        malformed("it is not a sorted list of lower-case header names")
     }
 
     /// The list as received, e.g. `host;x-amz-date`.
@@ -525,6 +607,49 @@ pub fn parse_authorization_header(
             name: shorten(name),
         })?;
 
+    let (credential, signed_headers, signature) = match sdk_layout(rest) {
+        Some(components) => components,
+        None => general_layout(rest)?,
+    };
+    Ok(AuthorizationHeader {
+        algorithm,
+        credential: Credential::parse(algorithm, credential)?,
+        signed_headers: SignedHeaders::parse(signed_headers)?,
+        signature: SignatureBytes::from_hex(algorithm, signature.as_bytes())?,
+    })
+}
+
+/// The three values of an `Authorization` header laid out as every SDK lays
+/// it out, `" Credential=<v>, SignedHeaders=<v>, Signature=<v>"` after the
+/// algorithm, each value non-empty, without `,` and without whitespace at
+/// either end. For such a text [`general_layout`] finds the same values
+/// (it cuts at the commas and the first `=` and trims), so this is only the
+/// short way to them: three literal prefixes and a `memchr` per comma.
+fn sdk_layout(rest: &str) -> Option<(&str, &str, &str)> {
+    let (credential, rest) = up_to_comma(rest.strip_prefix(" Credential=")?)?;
+    let (signed_headers, rest) = up_to_comma(rest.strip_prefix(", SignedHeaders=")?)?;
+    let signature = rest.strip_prefix(", Signature=")?;
+    let untrimmed = |value: &str| {
+        matches!(value.as_bytes(), [first, .., last] | [first @ last]
+            if !is_ascii_space(*first) && !is_ascii_space(*last))
+    };
+    (untrimmed(credential)
+        && untrimmed(signed_headers)
+        && untrimmed(signature)
+        && !signature.contains(','))
+    .then_some((credential, signed_headers, signature))
+}
+
+/// `text` cut at its first `,`.
+fn up_to_comma(text: &str) -> Option<(&str, &str)> {
+    text.find(',').map(|comma| text.split_at(comma))
+}
+
+/// The values of the `Credential`, `SignedHeaders` and `Signature`
+/// components after the algorithm, in any order, with any whitespace around
+/// the commas and the `=`; each must appear once.
+fn general_layout(rest: &str) -> Result<(&str, &str, &str), AuthorizationError> {
+    let malformed = |reason| AuthorizationError::MalformedAuthorization { reason };
     let mut credential = None;
     let mut signed_headers = None;
     let mut signature = None;
@@ -560,12 +685,7 @@ pub fn parse_authorization_header(
     let credential = credential.ok_or_else(missing("Credential"))?;
     let signed_headers = signed_headers.ok_or_else(missing("SignedHeaders"))?;
     let signature = signature.ok_or_else(missing("Signature"))?;
-    Ok(AuthorizationHeader {
-        algorithm,
-        credential: Credential::parse(algorithm, credential)?,
-        signed_headers: SignedHeaders::parse(signed_headers)?,
-        signature: SignatureBytes::from_hex(algorithm, signature.as_bytes())?,
-    })
+    Ok((credential, signed_headers, signature))
 }
 
 /// Where a received signature was found.
@@ -927,6 +1047,7 @@ fn shorten(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::request::Header;
+    use crate::scope::is_scope_component;
 
     const V4: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
     const V4A_SIGNATURE: &str = "3045022100a28466db6c76223d5aa6ed436a8451b30e21ba0a076e7f2f943dd1f3d2816249022049e4b3746929cd2a2cb7b7984dbe0f5d40a300e7d9a7a7f1307c196b6f96b61a";
@@ -958,6 +1079,52 @@ mod tests {
             ["host", "x-amz-date"]
         );
         assert_eq!(parsed.signature.as_bytes().len(), 32);
+    }
+
+    #[test]
+    fn the_sdk_layout_is_taken_the_short_way() {
+        let rest = " Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcd";
+        let values = (
+            "AKID/20150830/us-east-1/service/aws4_request",
+            "host;x-amz-date",
+            "abcd",
+        );
+        assert_eq!(sdk_layout(rest), Some(values));
+        assert_eq!(general_layout(rest), Ok(values));
+        for other in [
+            "  Credential=a, SignedHeaders=b, Signature=c",
+            " Credential=a,SignedHeaders=b, Signature=c",
+            " Credential=a, SignedHeaders=b, Signature=c,",
+            " Credential=a, SignedHeaders=b, Signature=c ",
+            " Credential=, SignedHeaders=b, Signature=c",
+            " Credential=a, Signature=c, SignedHeaders=b",
+            " Credential=a , SignedHeaders=b, Signature=c",
+        ] {
+            assert_eq!(sdk_layout(other), None, "{other:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Wherever the short way applies, the general reading finds the
+        /// same values.
+        #[test]
+        fn the_sdk_layout_agrees_with_the_general_one(
+            values in proptest::array::uniform3(
+                "[a-zA-Z0-9/;\u{e9}-]{1,8}|[a-z0-9=, \t]{0,4}"
+            ),
+            first in proptest::sample::select(vec![" ", " ", "  ", "\t"]),
+            between in proptest::array::uniform2(proptest::sample::select(
+                vec![", ", ", ", ",", " , ", ",\t"],
+            )),
+        ) {
+            let rest = format!(
+                "{first}Credential={}{}SignedHeaders={}{}Signature={}",
+                values[0], between[0], values[1], between[1], values[2]
+            );
+            if let Some(fast) = sdk_layout(&rest) {
+                proptest::prop_assert_eq!(general_layout(&rest), Ok(fast));
+            }
+        }
     }
 
     #[test]

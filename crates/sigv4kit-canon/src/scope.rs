@@ -217,7 +217,7 @@ fn write_digits(out: &mut [u8], mut value: u32) {
 
 /// Characters a scope component may hold: no `/` (the scope separator), no
 /// whitespace, no `,` (the region-set separator).
-fn is_scope_char(byte: u8) -> bool {
+pub(crate) const fn is_scope_char(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.')
 }
 
