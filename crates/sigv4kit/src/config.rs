@@ -884,8 +884,9 @@ impl RequestSigner {
 
     /// Presigns `request` with `credentials` at `time`, synchronously. The
     /// payload line follows the preset: `UNSIGNED-PAYLOAD` for S3 and VPC
-    /// Lattice (and without a preset), the hash of the request's payload
-    /// (empty unless given) for other services.
+    /// Lattice (and without a preset), the hash of the request's body (empty
+    /// unless given) for other services; a precomputed or streaming payload
+    /// the caller chose is kept.
     pub fn presign_with(
         &self,
         request: &PresignRequest<'_>,
@@ -895,12 +896,38 @@ impl RequestSigner {
     ) -> Result<PresignedUrl, SignRequestError> {
         let params = self.params(credentials, time).presigned(expires);
         let mut request = *request;
-        request.payload = match (self.presigned_payload, request.payload) {
+        request.payload = self.presigned_payload(request.payload);
+        Ok(presign(&*self.signer, &request, &params)?)
+    }
+
+    /// Presigns a request given as a [`Request`] rather than a URL (a raw
+    /// request keeps its target byte for byte, which a URL cannot), with
+    /// `credentials` at `time`: the output's query parameters go after the
+    /// request's own. The payload line follows the preset, as for
+    /// [`presign_with`](Self::presign_with).
+    pub fn presign_request_with(
+        &self,
+        request: &Request<'_>,
+        expires: Expiry,
+        credentials: &Credentials,
+        time: AmzDate,
+    ) -> Result<SigningOutput, SigningError> {
+        let mut request = *request;
+        request.payload = self.presigned_payload(request.payload);
+        let params = self.params(credentials, time).presigned(expires);
+        self.signer.sign(&request, &params)
+    }
+
+    /// The payload line of a presigned request whose caller gave `given`:
+    /// a body (`Bytes`) or the default `Unsigned` follow the policy; a hash
+    /// the caller chose (precomputed, streaming, from the header) is kept.
+    fn presigned_payload<'p>(&self, given: Payload<'p>) -> Payload<'p> {
+        match (self.presigned_payload, given) {
+            (_, Payload::Precomputed(_) | Payload::Streaming(_) | Payload::FromHeader) => given,
             (PayloadPolicy::Unsigned, _) => Payload::Unsigned,
             (PayloadPolicy::Hashed, Payload::Unsigned) => Payload::Bytes(&[]),
             (PayloadPolicy::Hashed, given) => given,
-        };
-        Ok(presign(&*self.signer, &request, &params)?)
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use sigv4kit::canon::{Header, Payload};
-use sigv4kit::{Expiry, PayloadPolicy, PresignRequest};
+use sigv4kit::{Expiry, PresignRequest};
 
 use crate::cli::{GlobalOptions, PresignArgs, PresignOutput, SignArgs, SignOutput};
 use crate::error::{CliError, CliResult, EXIT_OK};
@@ -56,14 +56,18 @@ pub fn presign(global: &GlobalOptions, args: &PresignArgs) -> CliResult {
     let (url, output) = if args.request.request.is_some() {
         // A raw request keeps its target byte for byte (the suite's have
         // spaces and raw UTF-8), which no URL can: sign it as it is.
-        let payload = match (input.payload_hash, setup.resolved.presigned_payload) {
-            (Some(payload), _) => payload,
-            (None, PayloadPolicy::Unsigned) => Payload::Unsigned,
-            (None, PayloadPolicy::Hashed) => Payload::Bytes(raw.body),
+        let output = match input.payload_hash {
+            // A payload hash given on the command line is signed as given.
+            Some(payload) => {
+                let request = raw.as_request().with_payload(payload);
+                let params = signer.params(&credentials, time).presigned(expires);
+                setup.resolved.signer().sign(&request, &params)?
+            }
+            None => {
+                let request = raw.as_request().with_payload(Payload::Bytes(raw.body));
+                signer.presign_request_with(&request, expires, &credentials, time)?
+            }
         };
-        let request = raw.as_request().with_payload(payload);
-        let params = signer.params(&credentials, time).presigned(expires);
-        let output = setup.resolved.signer().sign(&request, &params)?;
         let separator = if raw.target.contains(&b'?') { '&' } else { '?' };
         let url = format!("{}{separator}{}", input.url()?, output.query_string());
         (url, output)
