@@ -333,6 +333,13 @@ impl RegionSet {
         Ok(Self(Arc::from(joined)))
     }
 
+    /// `region` as a [`Region`] sharing this set's text, when the set is
+    /// that one region: a verifier whose policy names one region answers
+    /// with it without copying it.
+    pub fn as_region(&self, region: &str) -> Option<Region> {
+        (*self.0 == *region && !region.contains('*')).then(|| Region(Arc::clone(&self.0)))
+    }
+
     /// The set `*`: every region.
     pub fn any() -> Self {
         Self(Arc::from("*"))
@@ -340,7 +347,7 @@ impl RegionSet {
 
     /// The set holding one region.
     pub fn single(region: &Region) -> Self {
-        Self(Arc::from(region.as_str()))
+        Self(Arc::clone(&region.0))
     }
 
     /// The comma-joined form.
@@ -548,6 +555,18 @@ mod tests {
             proptest::prop_assert_eq!(AmzDate::parse_amz(date.as_str()), Ok(date));
             proptest::prop_assert_eq!(parse_amz_with_time(date.as_str()), Some(date));
         }
+    }
+
+    #[test]
+    fn a_single_region_set_lends_its_region() {
+        let set = RegionSet::parse("us-east-1").unwrap();
+        assert_eq!(
+            set.as_region("us-east-1"),
+            Some(Region::new("us-east-1").unwrap())
+        );
+        assert_eq!(set.as_region("us-west-2"), None);
+        assert_eq!(RegionSet::parse("us-*").unwrap().as_region("us-*"), None);
+        assert_eq!(RegionSet::parse("a,b").unwrap().as_region("a"), None);
     }
 
     #[test]

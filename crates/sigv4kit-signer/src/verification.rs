@@ -121,15 +121,22 @@ fn missing_region_set() -> VerifyError {
     .into()
 }
 
-/// The scope's region (SigV4) or the region set (SigV4A).
-fn signing_region(signature: &RequestSignature<'_>) -> Result<SigningRegion, VerifyError> {
+/// The scope's region (SigV4), shared with the policy's when that is the
+/// one region it accepts, or the region set (SigV4A).
+fn signing_region(
+    signature: &RequestSignature<'_>,
+    policy: &VerifyPolicy,
+) -> Result<SigningRegion, VerifyError> {
     match (signature.credential.region(), &signature.region_set) {
-        (Some(region), _) => Region::new(region).map(SigningRegion::Region).map_err(|_| {
-            AuthorizationError::MalformedCredential {
-                reason: "the region is empty or holds characters a region cannot",
-            }
-            .into()
-        }),
+        (Some(region), _) => match policy.regions.as_region(region) {
+            Some(shared) => Ok(SigningRegion::Region(shared)),
+            None => Region::new(region).map(SigningRegion::Region).map_err(|_| {
+                AuthorizationError::MalformedCredential {
+                    reason: "the region is empty or holds characters a region cannot",
+                }
+                .into()
+            }),
+        },
         (None, Some(set)) => Ok(SigningRegion::RegionSet(set.clone())),
         (None, None) => Err(missing_region_set()),
     }
@@ -279,7 +286,7 @@ pub fn verify_request(
     check: impl FnOnce(&StringToSign<'_>) -> Result<bool, VerifyError>,
 ) -> Result<Verified, VerifyError> {
     let service = accepted_scope_and_time(algorithm, request, signature, policy)?;
-    let region = signing_region(signature)?;
+    let region = signing_region(signature, policy)?;
 
     // A presigned URL signs its query without the signature itself.
     let stripped;
