@@ -94,8 +94,12 @@ pub struct GlobalOptions {
     #[arg(long, global = true)]
     pub omit_session_token: bool,
     /// Sign UNSIGNED-PAYLOAD instead of the body's hash.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "signed_payload")]
     pub unsigned_payload: bool,
+    /// Sign the body's hash even where the preset would sign UNSIGNED-PAYLOAD
+    /// (VPC Lattice, and presigned URLs for S3 or without a preset).
+    #[arg(long, global = true)]
+    pub signed_payload: bool,
     /// Send the payload hash in x-amz-content-sha256 (S3 and VPC Lattice need it).
     #[arg(long, global = true)]
     pub content_sha256_header: bool,

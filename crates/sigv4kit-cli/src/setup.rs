@@ -69,10 +69,11 @@ impl Setup {
         }
         let signing = config.signing;
         config = config.with_signing(SigningOverrides {
-            unsigned_payload: global
-                .unsigned_payload
-                .then_some(true)
-                .or(signing.unsigned_payload),
+            unsigned_payload: match (global.unsigned_payload, global.signed_payload) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => signing.unsigned_payload,
+            },
             content_sha256_header: global
                 .content_sha256_header
                 .then_some(true)

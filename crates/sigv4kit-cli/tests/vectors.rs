@@ -17,16 +17,14 @@
 //! alone, except where its session token was sent unsigned: the verifier has
 //! no setting for that yet (vectors/README.md), and those cases are counted
 //! and named as skipped.
-//!
-//! One setting has no flag: a presigned request that signs the body's hash
-//! (`payload: signed`). `--preset none` presigns `UNSIGNED-PAYLOAD` unless
-//! told otherwise, so those cases pass a configuration file with
-//! `unsigned_payload = false`.
+//! A case's `payload` maps to `--signed-payload` or `--unsigned-payload`:
+//! `--preset none` alone would presign `UNSIGNED-PAYLOAD`.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
+use base64::prelude::{BASE64_STANDARD, Engine as _};
 use serde::Deserialize;
 use sigv4kit_suite::Tally;
 
@@ -122,42 +120,6 @@ fn load_cases(path: &Path) -> Vec<Case> {
     cases
 }
 
-/// Standard base64 with padding, as `generate.py` writes `body_base64`.
-///
-/// The CLI crate's dev-dependencies have no base64 decoder (the workspace's
-/// `base64` is a dev-dependency of `sigv4kit` only); this strict reader
-/// stands in until it is added here.
-fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let bytes = text.as_bytes();
-    if !bytes.len().is_multiple_of(4) {
-        return Err(format!("length {} is not a multiple of 4", bytes.len()));
-    }
-    let padding = bytes.iter().rev().take_while(|&&byte| byte == b'=').count();
-    if padding > 2 {
-        return Err("more than two '=' at the end".to_owned());
-    }
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
-    let mut bits: u32 = 0;
-    let mut bit_count = 0;
-    for &byte in &bytes[..bytes.len() - padding] {
-        let sextet = ALPHABET
-            .iter()
-            .position(|&letter| letter == byte)
-            .ok_or_else(|| format!("{:?} is not a base64 character", char::from(byte)))?;
-        bits = (bits << 6) | u32::try_from(sextet).map_err(|error| error.to_string())?;
-        bit_count += 6;
-        if bit_count >= 8 {
-            bit_count -= 8;
-            out.push(u8::try_from((bits >> bit_count) & 0xff).map_err(|error| error.to_string())?);
-        }
-    }
-    if bits & ((1 << bit_count) - 1) != 0 {
-        return Err("non-zero bits after the last byte".to_owned());
-    }
-    Ok(out)
-}
-
 /// `20150830T123600Z` as RFC 3339, `2015-08-30T12:36:00Z`, as `--time` takes it.
 fn rfc3339(amz_date: &str) -> Result<String, String> {
     let well_formed = amz_date.len() == 16
@@ -203,9 +165,7 @@ fn target(request: &CaseRequest) -> String {
 
 /// The flags of the case's configuration, shared by signing and verifying:
 /// the algorithm, scope, time and every signing rule.
-/// `hashed_payload_config` is a configuration file that says to sign the
-/// body's hash, presigned or not.
-fn config_flags(case: &Case, hashed_payload_config: &str) -> Result<Vec<String>, String> {
+fn config_flags(case: &Case) -> Result<Vec<String>, String> {
     let settings = &case.settings;
     let algorithm = match case.algorithm.as_str() {
         SIGV4 => "sigv4",
@@ -228,10 +188,7 @@ fn config_flags(case: &Case, hashed_payload_config: &str) -> Result<Vec<String>,
         _ => return Err("not exactly one of region and region_set".to_owned()),
     }
     match settings.payload.as_str() {
-        // Without --unsigned-payload, `--preset none` still presigns
-        // UNSIGNED-PAYLOAD, and no flag says otherwise: the configuration
-        // file's `unsigned_payload = false` does.
-        "signed" => flags.extend(["--config".into(), hashed_payload_config.to_owned()]),
+        "signed" => flags.push("--signed-payload".into()),
         "unsigned" => flags.push("--unsigned-payload".into()),
         other => return Err(format!("unknown payload mode {other:?}")),
     }
@@ -321,10 +278,9 @@ fn json_text<'j>(json: &'j serde_json::Value, field: &str) -> &'j str {
 }
 
 fn run_case(tally: &mut Tally, verify_skipped: &mut Vec<String>, dir: &Path, case: &Case) {
-    let hashed_payload_config = dir.join(HASHED_PAYLOAD_CONFIG);
-    let hashed_payload_config = hashed_payload_config.to_str().expect("UTF-8 temp path");
-    let prepared = config_flags(case, hashed_payload_config).and_then(|flags| {
-        decode_base64(&case.request.body_base64)
+    let prepared = config_flags(case).and_then(|flags| {
+        BASE64_STANDARD
+            .decode(&case.request.body_base64)
             .map(|body| (flags, body))
             .map_err(|error| format!("body_base64: {error}"))
     });
@@ -514,18 +470,10 @@ fn verify_crt_request(tally: &mut Tally, dir: &Path, case: &Case, flags: &[Strin
     );
 }
 
-/// The configuration file `config_flags` passes for a signed payload.
-const HASHED_PAYLOAD_CONFIG: &str = "hashed-payload.toml";
-
 /// Runs every case of `cases` through the command, in a few threads: each
 /// case spawns one or two processes, and most of the time is theirs.
 fn run_cases(cases: &[Case]) -> Report {
     let dir = tempfile::tempdir().expect("a temp dir");
-    std::fs::write(
-        dir.path().join(HASHED_PAYLOAD_CONFIG),
-        "[signing]\nunsigned_payload = false\n",
-    )
-    .expect("write the configuration file");
     let threads = std::thread::available_parallelism().map_or(2, |count| count.get().clamp(2, 8));
     let chunk = cases.len().div_ceil(threads);
     let reports: Vec<Report> = std::thread::scope(|scope| {
