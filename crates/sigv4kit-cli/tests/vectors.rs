@@ -25,100 +25,10 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use base64::prelude::{BASE64_STANDARD, Engine as _};
-use serde::Deserialize;
 use sigv4kit_suite::Tally;
-
-const SIGV4: &str = "AWS4-HMAC-SHA256";
-const SIGV4A: &str = "AWS4-ECDSA-P256-SHA256";
-
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-struct Case {
-    id: String,
-    algorithm: String,
-    request: CaseRequest,
-    credentials: CaseCredentials,
-    time: String,
-    settings: Settings,
-    expected: Expected,
-}
-
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-struct CaseRequest {
-    method: String,
-    host: String,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-    body_base64: String,
-}
-
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-struct CaseCredentials {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-struct Settings {
-    service: String,
-    region: Option<String>,
-    region_set: Option<String>,
-    signature_location: String,
-    expires_seconds: Option<u64>,
-    payload: String,
-    path_rules: CasePathRules,
-    content_sha256_header: bool,
-    session_token: String,
-}
-
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-struct CasePathRules {
-    normalize: bool,
-    double_encode: bool,
-}
-
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-struct Expected {
-    canonical_request: Option<String>,
-    string_to_sign: Option<String>,
-    signature: Option<String>,
-    authorization: Option<String>,
-    presigned_url: Option<String>,
-    added_headers: Vec<(String, String)>,
-    public_key: Option<ExpectedPublicKey>,
-}
-
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-struct ExpectedPublicKey {
-    x: String,
-    y: String,
-}
-
-/// The vectors file: `SIGV4_VECTORS`, else the checked-in one, which is
-/// part of the repository: a missing file is a failure, never a skip.
-fn vectors_file() -> PathBuf {
-    std::env::var_os("SIGV4_VECTORS").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../vectors/cases.jsonl"),
-        PathBuf::from,
-    )
-}
-
-fn load_cases(path: &Path) -> Vec<Case> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
-    let cases: Vec<Case> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(number, line)| {
-            serde_json::from_str(line)
-                .unwrap_or_else(|error| panic!("{}:{}: {error}", path.display(), number + 1))
-        })
-        .collect();
-    assert!(!cases.is_empty(), "{}: no cases", path.display());
-    cases
-}
+use sigv4kit_suite::vectors::{
+    Case, CaseCredentials, SIGV4, SIGV4A, load_cases, vectors_file, with_bare_keys_as_empty_values,
+};
 
 /// `20150830T123600Z` as RFC 3339, `2015-08-30T12:36:00Z`, as `--time` takes it.
 fn rfc3339(amz_date: &str) -> Result<String, String> {
@@ -153,14 +63,6 @@ fn raw_request(method: &str, target: &str, headers: &[(String, String)], body: &
     let mut bytes = text.into_bytes();
     bytes.extend_from_slice(body);
     bytes
-}
-
-fn target(request: &CaseRequest) -> String {
-    if request.query.is_empty() {
-        request.path.clone()
-    } else {
-        format!("{}?{}", request.path, request.query)
-    }
 }
 
 /// The flags of the case's configuration, shared by signing and verifying:
@@ -233,27 +135,6 @@ fn run(args: &[String]) -> common::Run {
     common::sigv4(&args)
 }
 
-/// `url` with each query key sent without `=` written `key=`, as the CRT
-/// writes a URL it presigns (vectors/README.md, "Keys without `=` in
-/// presigned URLs"); the command keeps the caller's query as sent. Both
-/// have the same canonical query.
-fn with_bare_keys_as_empty_values(url: &str) -> String {
-    let Some((before, query)) = url.split_once('?') else {
-        return url.to_owned();
-    };
-    let pieces: Vec<String> = query
-        .split('&')
-        .map(|piece| {
-            if piece.contains('=') {
-                piece.to_owned()
-            } else {
-                format!("{piece}=")
-            }
-        })
-        .collect();
-    format!("{before}?{}", pieces.join("&"))
-}
-
 /// What a run over a vectors file found.
 #[derive(Default)]
 struct Report {
@@ -294,7 +175,7 @@ fn run_case(tally: &mut Tally, verify_skipped: &mut Vec<String>, dir: &Path, cas
     let request_file = dir.join(format!("{}.txt", case.id));
     let raw = raw_request(
         &case.request.method,
-        &target(&case.request),
+        &case.request.target(),
         &case.request.headers,
         &body,
     );
@@ -441,7 +322,7 @@ fn verify_crt_request(tally: &mut Tally, dir: &Path, case: &Case, flags: &[Strin
                 .chain(&case.expected.added_headers)
                 .cloned()
                 .collect();
-            raw_request(&case.request.method, &target(&case.request), &headers, body)
+            raw_request(&case.request.method, &case.request.target(), &headers, body)
         }
     };
     let signed_file = dir.join(format!("{}.signed.txt", case.id));

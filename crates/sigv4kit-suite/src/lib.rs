@@ -11,6 +11,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod vectors;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

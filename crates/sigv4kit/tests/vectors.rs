@@ -13,10 +13,7 @@
 //! Every signed request, the oracle's and ours, then goes through the
 //! verifier, and must fail it once its signature is changed.
 
-use std::path::PathBuf;
-
 use base64::Engine as _;
-use serde::Deserialize;
 use sigv4kit::canon::{
     AmzDate, CanonicalRules, Header, PathRules, Payload, Region, RegionSet, Request, Service,
 };
@@ -26,101 +23,9 @@ use sigv4kit::{
     SigningParams, SigningSettings, VerifyError, VerifyPolicy, VerifyingKey,
 };
 use sigv4kit_suite::Tally;
-
-const SIGV4: &str = "AWS4-HMAC-SHA256";
-const SIGV4A: &str = "AWS4-ECDSA-P256-SHA256";
-
-#[derive(Debug, Deserialize)]
-struct Case {
-    id: String,
-    algorithm: String,
-    request: CaseRequest,
-    credentials: CaseCredentials,
-    time: String,
-    settings: Settings,
-    expected: Expected,
-}
-
-#[derive(Debug, Deserialize)]
-struct CaseRequest {
-    method: String,
-    host: String,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-    body_base64: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct CaseCredentials {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Settings {
-    service: String,
-    region: Option<String>,
-    region_set: Option<String>,
-    signature_location: String,
-    expires_seconds: Option<u64>,
-    payload: String,
-    path_rules: CasePathRules,
-    content_sha256_header: bool,
-    session_token: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct CasePathRules {
-    normalize: bool,
-    double_encode: bool,
-}
-
-#[derive(Debug, Deserialize)]
-struct Expected {
-    canonical_request: Option<String>,
-    string_to_sign: Option<String>,
-    signature: Option<String>,
-    authorization: Option<String>,
-    presigned_url: Option<String>,
-    added_headers: Vec<(String, String)>,
-    public_key: Option<ExpectedPublicKey>,
-    crt_signature: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ExpectedPublicKey {
-    x: String,
-    y: String,
-}
-
-/// The vectors file: `SIGV4_VECTORS`, else the checked-in one. The
-/// checked-in file is part of the repository, so a missing file is a
-/// failure, never a skip.
-fn vectors_file() -> PathBuf {
-    std::env::var_os("SIGV4_VECTORS").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../vectors/cases.jsonl"),
-        PathBuf::from,
-    )
-}
-
-fn load_cases() -> (PathBuf, Vec<Case>) {
-    let path = vectors_file();
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
-    let cases: Vec<Case> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(number, line)| {
-            serde_json::from_str(line)
-                .unwrap_or_else(|error| panic!("{}:{}: {error}", path.display(), number + 1))
-        })
-        .collect();
-    assert!(!cases.is_empty(), "{}: no cases", path.display());
-    (path, cases)
-}
+use sigv4kit_suite::vectors::{
+    Case, SIGV4, SIGV4A, load_cases, vectors_file, with_bare_keys_as_empty_values,
+};
 
 /// A case's input, decoded once.
 struct Input {
@@ -135,11 +40,7 @@ struct Input {
 impl Input {
     fn new(case: &Case) -> Self {
         let request = &case.request;
-        let target = if request.query.is_empty() {
-            request.path.clone()
-        } else {
-            format!("{}?{}", request.path, request.query)
-        };
+        let target = request.target();
         let credentials = &case.credentials;
         Self {
             target,
@@ -338,27 +239,6 @@ fn our_signed_request(case: &Case, input: &Input, output: &SigningOutput) -> Sig
     }
 }
 
-/// `url` with each query key sent without `=` written `key=`, as the CRT
-/// writes the query of a URL it presigns (vectors/README.md, "Keys without
-/// `=` in presigned URLs"); sigv4kit keeps the caller's query as sent. Both
-/// have the same canonical query.
-fn with_bare_keys_as_empty_values(url: &str) -> String {
-    let Some((before, query)) = url.split_once('?') else {
-        return url.to_owned();
-    };
-    let pieces: Vec<String> = query
-        .split('&')
-        .map(|piece| {
-            if piece.contains('=') {
-                piece.to_owned()
-            } else {
-                format!("{piece}=")
-            }
-        })
-        .collect();
-    format!("{before}?{}", pieces.join("&"))
-}
-
 fn run_case(tally: &mut Tally, case: &Case) {
     let input = Input::new(case);
     let headers: Vec<Header<'_>> = case
@@ -527,7 +407,8 @@ fn check_sigv4_answers(
 
 #[test]
 fn every_vector_signs_as_the_oracles_did_and_verifies() {
-    let (path, cases) = load_cases();
+    let path = vectors_file();
+    let cases = load_cases(&path);
     let mut tally = Tally::default();
     for case in &cases {
         tally.case(&case.id, |tally| run_case(tally, case));
