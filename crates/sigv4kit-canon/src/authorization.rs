@@ -961,6 +961,17 @@ pub fn parse_presigned_query(query: &[u8]) -> Result<RequestSignature<'_>, Autho
 /// URL's canonical query is computed from. Other pieces stay as sent, in
 /// order; empty pieces are dropped, as canonicalization drops them anyway.
 pub fn query_without_signature(query: &[u8]) -> Vec<u8> {
+    query_without(query, &["X-Amz-Signature"])
+}
+
+/// The raw query without `X-Amz-Signature` and `X-Amz-Security-Token`: the
+/// canonical query of a presigned URL whose session token was added after
+/// signing, as some services (AWS IoT) require.
+pub fn query_without_signature_and_session_token(query: &[u8]) -> Vec<u8> {
+    query_without(query, &["X-Amz-Signature", "X-Amz-Security-Token"])
+}
+
+fn query_without(query: &[u8], left_out: &[&str]) -> Vec<u8> {
     let mut kept = Vec::with_capacity(query.len());
     for piece in query
         .split(|&byte| byte == b'&')
@@ -970,7 +981,7 @@ pub fn query_without_signature(query: &[u8]) -> Vec<u8> {
             .iter()
             .position(|&byte| byte == b'=')
             .map_or(piece, |equals| &piece[..equals]);
-        if signature_query_parameter(key) == Some("X-Amz-Signature") {
+        if signature_query_parameter(key).is_some_and(|name| left_out.contains(&name)) {
             continue;
         }
         if !kept.is_empty() {
@@ -1430,6 +1441,12 @@ mod tests {
             b"a=1&X-Amz-Date=2"
         );
         assert_eq!(query_without_signature(b""), b"");
+        assert_eq!(
+            query_without_signature_and_session_token(
+                b"a=1&X-Amz-Security-Token=t&X-Amz-Signature=00&X-Amz-Date=2"
+            ),
+            b"a=1&X-Amz-Date=2"
+        );
     }
 
     #[test]

@@ -14,9 +14,7 @@
 //! the signature, the `Authorization` header and the added headers, or the
 //! presigned URL. SigV4A signatures carry a random nonce, so instead the
 //! CRT's signed request must pass `sigv4 verify` with the stored public key
-//! alone, except where its session token was sent unsigned: the verifier has
-//! no setting for that yet (vectors/README.md), and those cases are counted
-//! and named as skipped.
+//! alone (with `--omit-session-token` where the token was sent unsigned).
 //! A case's `payload` maps to `--signed-payload` or `--unsigned-payload`:
 //! `--preset none` alone would presign `UNSIGNED-PAYLOAD`.
 
@@ -139,9 +137,6 @@ fn run(args: &[String]) -> common::Run {
 #[derive(Default)]
 struct Report {
     tally: Tally,
-    /// SigV4A cases whose CRT signature was not put through `sigv4 verify`
-    /// because their session token is sent unsigned.
-    verify_skipped: Vec<String>,
 }
 
 impl Report {
@@ -150,7 +145,6 @@ impl Report {
         self.tally.comparisons += other.tally.comparisons;
         self.tally.empty_cases.extend(other.tally.empty_cases);
         self.tally.failures.extend(other.tally.failures);
-        self.verify_skipped.extend(other.verify_skipped);
     }
 }
 
@@ -158,7 +152,7 @@ fn json_text<'j>(json: &'j serde_json::Value, field: &str) -> &'j str {
     json[field].as_str().unwrap_or_default()
 }
 
-fn run_case(tally: &mut Tally, verify_skipped: &mut Vec<String>, dir: &Path, case: &Case) {
+fn run_case(tally: &mut Tally, dir: &Path, case: &Case) {
     let prepared = config_flags(case).and_then(|flags| {
         BASE64_STANDARD
             .decode(&case.request.body_base64)
@@ -233,10 +227,6 @@ fn run_case(tally: &mut Tally, verify_skipped: &mut Vec<String>, dir: &Path, cas
     }
     if case.algorithm == SIGV4 {
         compare_sigv4_answers(tally, case, &json);
-    } else if case.settings.session_token == "unsigned" {
-        // Gap: the verifier has no setting for a token sent unsigned
-        // (vectors/README.md, "Where sigv4kit differs from an oracle").
-        verify_skipped.push(case.id.clone());
     } else {
         verify_crt_request(tally, dir, case, &flags, &body);
     }
@@ -365,12 +355,8 @@ fn run_cases(cases: &[Case]) -> Report {
                 scope.spawn(move || {
                     let mut report = Report::default();
                     for case in chunk {
-                        let Report {
-                            tally,
-                            verify_skipped,
-                        } = &mut report;
-                        tally.case(&case.id, |tally| {
-                            run_case(tally, verify_skipped, dir, case);
+                        report.tally.case(&case.id, |tally| {
+                            run_case(tally, dir, case);
                         });
                     }
                     report
@@ -402,14 +388,6 @@ fn every_vector_signs_through_the_command_as_the_oracles_did() {
         started.elapsed().as_secs_f64(),
         cases.len() - sigv4
     );
-    if !report.verify_skipped.is_empty() {
-        eprintln!(
-            "skipped: sigv4 verify of {} SigV4A cases whose session token is sent unsigned \
-             (the verifier has no setting for it yet; vectors/README.md): {}",
-            report.verify_skipped.len(),
-            report.verify_skipped.join(", ")
-        );
-    }
     report.tally.finish(
         &format!("vectors through sigv4 ({})", path.display()),
         cases.len(),

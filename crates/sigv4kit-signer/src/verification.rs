@@ -14,20 +14,24 @@
 //! only then the canonical request's SHA-256 and the signature. A request
 //! that is too large or stale is refused before any hashing.
 
+use std::borrow::Cow;
+
 use sha2::{Digest, Sha256};
-use sigv4kit_canon::authorization::query_without_signature;
+use sigv4kit_canon::authorization::{
+    query_without_signature, query_without_signature_and_session_token,
+};
 use sigv4kit_canon::encoding::hex32;
 use sigv4kit_canon::headers::trim_ascii_space;
 use sigv4kit_canon::payload::{CONTENT_SHA256_HEADER, UNSIGNED_PAYLOAD};
 use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{
-    Algorithm, AuthorizationError, CanonicalError, CanonicalPayload, CredentialScope, Payload,
-    PayloadHash, Placement, PreparedRequest, Region, Request, RequestSignature, Service,
+    Algorithm, AuthorizationError, CanonicalError, CanonicalPayload, CredentialScope, Header,
+    Payload, PayloadHash, Placement, PreparedRequest, Region, Request, RequestSignature, Service,
     SignedHeaderMerge, StringToSign,
 };
 
 use crate::credentials::SessionToken;
-use crate::params::SigningRegion;
+use crate::params::{SessionTokenMode, SigningRegion};
 use crate::procedure::with_scratch;
 use crate::verifier::{PresignedPayload, Verified, VerifyError, VerifyPolicy};
 
@@ -43,13 +47,58 @@ pub fn check_claims(
     policy: &VerifyPolicy,
 ) -> Result<(), VerifyError> {
     accepted_scope_and_time(algorithm, request, signature, policy)?;
+    let headers = covered_headers(request, signature, policy);
+    let received = Request {
+        headers: &headers,
+        ..*request
+    };
     with_scratch(|scratch| {
         check_signed_headers(&PreparedRequest::merge_signed(
-            request,
+            &received,
             &signature.signed_headers,
             scratch,
         ))
     })
+}
+
+/// The query the signature covers: a presigned URL's without the signature
+/// itself, and without a session token the policy says was added after
+/// signing.
+fn covered_query<'r>(
+    request: &Request<'r>,
+    signature: &RequestSignature<'_>,
+    policy: &VerifyPolicy,
+) -> Cow<'r, [u8]> {
+    match (signature.is_presigned(), policy.session_token) {
+        (false, _) => Cow::Borrowed(request.query),
+        (true, SessionTokenMode::Signed) => Cow::Owned(query_without_signature(request.query)),
+        (true, SessionTokenMode::SentUnsigned) => {
+            Cow::Owned(query_without_signature_and_session_token(request.query))
+        }
+    }
+}
+
+/// The headers the signature may cover: all of them, but a session token
+/// that the policy lets be sent unsigned and the signed headers leave out.
+fn covered_headers<'r>(
+    request: &Request<'r>,
+    signature: &RequestSignature<'_>,
+    policy: &VerifyPolicy,
+) -> Cow<'r, [Header<'r>]> {
+    if policy.session_token == SessionTokenMode::SentUnsigned
+        && !signature.signed_headers.contains(SECURITY_TOKEN_HEADER)
+    {
+        Cow::Owned(
+            request
+                .headers
+                .iter()
+                .filter(|header| !header.name.eq_ignore_ascii_case(SECURITY_TOKEN_HEADER))
+                .copied()
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(request.headers)
+    }
 }
 
 /// The claims of [`check_claims`] but the signed headers, which are checked
@@ -269,6 +318,9 @@ fn payload_line(
     Ok(line)
 }
 
+/// The session token's header, lower case.
+const SECURITY_TOKEN_HEADER: &[u8] = b"x-amz-security-token";
+
 /// Verifies `request` with the shared procedure; `check` says whether the
 /// signature (`signature.signature`) is valid for the string to sign. It
 /// returns `Ok(false)` for a mismatch, which this function turns into
@@ -288,15 +340,13 @@ pub fn verify_request(
     let service = accepted_scope_and_time(algorithm, request, signature, policy)?;
     let region = signing_region(signature, policy)?;
 
-    // A presigned URL signs its query without the signature itself.
-    let stripped;
-    let query = if signature.is_presigned() {
-        stripped = query_without_signature(request.query);
-        &stripped[..]
-    } else {
-        request.query
+    let query = covered_query(request, signature, policy);
+    let headers = covered_headers(request, signature, policy);
+    let received = Request {
+        query: &query,
+        headers: &headers,
+        ..*request
     };
-    let received = Request { query, ..*request };
     let scope = CredentialScope {
         date: &signature.date,
         region: match &region {

@@ -22,7 +22,7 @@ use sigv4kit_canon::{
 };
 
 use crate::credentials::SessionToken;
-use crate::params::SigningRegion;
+use crate::params::{SessionTokenMode, SigningRegion};
 
 /// Checks the signatures of received requests made with one algorithm.
 ///
@@ -421,6 +421,12 @@ pub struct VerifyPolicy {
     pub path: PathRules,
     /// The payload line of a presigned URL without `x-amz-content-sha256`.
     pub presigned_payload: PresignedPayload,
+    /// Whether the session token is signed: [`SessionTokenMode::Signed`] by
+    /// default. With [`SessionTokenMode::SentUnsigned`] (AWS IoT's
+    /// convention), a header signature may leave `X-Amz-Security-Token` out
+    /// of its signed headers, and a presigned URL's canonical query leaves
+    /// the token out: it was added after signing.
+    pub session_token: SessionTokenMode,
     /// Now.
     pub clock: Arc<dyn Clock>,
 }
@@ -443,6 +449,7 @@ impl VerifyPolicy {
             limits: VerifyLimits::DEFAULT,
             path: PathRules::STANDARD,
             presigned_payload: PresignedPayload::Unsigned,
+            session_token: SessionTokenMode::Signed,
             clock: Arc::new(SystemClock),
         }
     }
@@ -484,6 +491,12 @@ impl VerifyPolicy {
     /// This policy with `limits`.
     pub fn with_limits(mut self, limits: VerifyLimits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// This policy with the session token signed or `SentUnsigned`.
+    pub fn with_session_token(mut self, mode: SessionTokenMode) -> Self {
+        self.session_token = mode;
         self
     }
 

@@ -701,8 +701,8 @@ impl ResolvedConfig {
     }
 
     /// The policy a server verifying these signatures applies: this service,
-    /// in this region or region set, with the preset's path rules and its
-    /// presigned payload line.
+    /// in this region or region set, with the preset's path rules, its
+    /// presigned payload line, and the session token signed or not.
     pub fn verify_policy(&self) -> VerifyPolicy {
         let regions = match self.signing_region() {
             SigningRegion::Region(region) => RegionSet::single(&region),
@@ -715,6 +715,7 @@ impl ResolvedConfig {
         VerifyPolicy::new(self.service.value.clone(), regions)
             .with_path_rules(self.settings.rules.path)
             .with_presigned_payload(presigned_payload)
+            .with_session_token(self.settings.session_token)
             .with_clock(SharedClock(Arc::clone(&self.clock)))
     }
 

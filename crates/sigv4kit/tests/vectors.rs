@@ -118,11 +118,16 @@ impl Input {
         } else {
             PresignedPayload::Unsigned
         };
+        let session_token = match case.settings.session_token.as_str() {
+            "unsigned" => SessionTokenMode::SentUnsigned,
+            _ => SessionTokenMode::Signed,
+        };
         RequestVerifier::new(
             VerifyPolicy::new(self.service.clone(), RegionSet::any())
                 .with_clock(FixedClock::at(&self.time))
                 .with_path_rules(self.rules)
-                .with_presigned_payload(presigned_payload),
+                .with_presigned_payload(presigned_payload)
+                .with_session_token(session_token),
         )
     }
 }

@@ -4,7 +4,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use sigv4kit::canon::authorization::query_without_signature;
+use sigv4kit::canon::authorization::{
+    query_without_signature, query_without_signature_and_session_token,
+};
 use sigv4kit::canon::{
     Algorithm, CanonicalError, CanonicalRules, CredentialScope, HeaderSelection, PathRules,
     Payload, PayloadHash, Region, Request, RequestSignature, Service, StringToSign,
@@ -12,7 +14,7 @@ use sigv4kit::canon::{
 };
 use sigv4kit::config::ResolvedConfig;
 use sigv4kit::{
-    KeyLookupError, KeyProvider, PayloadPolicy, PresignedPayload, PublicKey, RequestVerifier,
+    KeyLookupError, KeyProvider, PayloadPolicy, PublicKey, RequestVerifier, SessionTokenMode,
     Verified, VerifyError, VerifyingKey,
 };
 
@@ -83,11 +85,7 @@ pub fn verify(global: &GlobalOptions, args: &VerifyArgs) -> CliResult {
 /// `UNSIGNED-PAYLOAD` or the body's hash as the preset says, and the
 /// verifier must read it the same way.
 pub fn verify_policy(resolved: &ResolvedConfig) -> sigv4kit::VerifyPolicy {
-    let policy = resolved.verify_policy();
-    match resolved.presigned_payload {
-        PayloadPolicy::Hashed => policy.with_presigned_payload(PresignedPayload::FromRequest),
-        PayloadPolicy::Unsigned => policy,
-    }
+    resolved.verify_policy()
 }
 
 fn describe_valid(verified: &Verified) -> String {
@@ -164,7 +162,12 @@ pub fn recompute(
     let stripped;
     let mut request = *request;
     if signature.is_presigned() {
-        stripped = query_without_signature(request.query);
+        stripped = match resolved.settings.session_token {
+            SessionTokenMode::Signed => query_without_signature(request.query),
+            SessionTokenMode::SentUnsigned => {
+                query_without_signature_and_session_token(request.query)
+            }
+        };
         request.query = &stripped;
         if request.header("x-amz-content-sha256").is_none()
             && resolved.presigned_payload == PayloadPolicy::Unsigned
