@@ -266,7 +266,7 @@ impl SignerConfig {
     pub fn from_toml_str(text: &str) -> Result<Self, ConfigError> {
         let file: ConfigFile = toml::from_str(text).map_err(|error| ConfigError::Toml {
             path: None,
-            reason: error.to_string(),
+            reason: toml_error_reason(&error, text),
         })?;
         file.into_config()
     }
@@ -1025,6 +1025,56 @@ pub enum ConfigError {
     /// The credentials could not be set up.
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
+}
+
+/// What a TOML error says, without the source snippet the parser's own
+/// message quotes (the file may hold a secret on or next to the faulty line)
+/// and with every quoted value in the message elided: the line number and
+/// the key are what a user needs.
+fn toml_error_reason(error: &toml::de::Error, text: &str) -> String {
+    let message = elide_quoted_values(error.message());
+    let Some(span) = error.span() else {
+        return message;
+    };
+    let before = &text.as_bytes()[..span.start.min(text.len())];
+    let line = before.iter().filter(|&&byte| byte == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&byte| byte == b'\n')
+        .map_or(0, |newline| newline + 1);
+    let key = text[line_start..]
+        .lines()
+        .next()
+        .and_then(|line| line.split_once('='))
+        .map(|(key, _)| key.trim())
+        .filter(|key| {
+            !key.is_empty()
+                && key
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || b"_-.".contains(&byte))
+        });
+    match key {
+        Some(key) => format!("line {line}, key {key}: {message}"),
+        None => format!("line {line}: {message}"),
+    }
+}
+
+/// `message` with the text of every `"..."` replaced by `...`.
+fn elide_quoted_values(message: &str) -> String {
+    let mut elided = String::with_capacity(message.len());
+    let mut inside = false;
+    for character in message.chars() {
+        if character == '"' {
+            elided.push_str(if inside { "...\"" } else { "\"" });
+            inside = !inside;
+        } else if !inside {
+            elided.push(character);
+        }
+    }
+    if inside {
+        elided.push_str("...");
+    }
+    elided
 }
 
 /// The TOML file, as written: strings, checked into [`SignerConfig`].

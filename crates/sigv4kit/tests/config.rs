@@ -535,3 +535,21 @@ fn what_a_config_presigns_its_verifier_accepts_for_every_preset() {
             .unwrap_or_else(|error| panic!("{endpoint}: {error}"));
     }
 }
+
+/// Found by the `signer_config` fuzz target: the TOML parser's own message
+/// quotes the faulty line and its neighbours, which may hold the secret.
+#[test]
+fn a_toml_error_never_shows_the_secret() {
+    let secret = "wJaseAMPLEKEY";
+    let texts = [
+        "region= \"s3\"\n[credentials]\naccess_key_id = \"AKIDEXAMPLE\"\nsecret_ad = \"AKIDEXAMPLE\"\nsecret_access_key = \"wJaseAMPLEKEY\"\nccess_key = \"wJaseAMPLEKEY\"\n",
+        "[credentials]\naccess_key_id = \"AKID\"\nsecret_access_key = \"wJaseAMPLEKEY\"\nsession_token = 3\n",
+        "[credentials]\nsecret_access_key = \"wJaseAMPLEKEY\" junk\n",
+        "[signing]\nunsigned_payload = \"wJaseAMPLEKEY\"\n",
+    ];
+    for text in texts {
+        let error = SignerConfig::from_toml_str(text).unwrap_err().to_string();
+        assert!(!error.contains(secret), "{error}");
+        assert!(error.contains("line "), "{error}");
+    }
+}
