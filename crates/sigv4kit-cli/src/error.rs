@@ -9,7 +9,9 @@
 use std::path::PathBuf;
 
 use sigv4kit::canon::{CanonicalError, RawRequestError};
-use sigv4kit::{ConfigError, CredentialsError, PresignError, SignRequestError, SigningError};
+use sigv4kit::{
+    ConfigError, CredentialsError, PresignError, SignRequestError, SigningError, VerifyError,
+};
 
 /// Exit status: success, or a valid signature.
 pub const EXIT_OK: u8 = 0;
@@ -69,6 +71,9 @@ pub enum CliError {
     /// A value could not be canonicalized.
     #[error(transparent)]
     Canonical(#[from] CanonicalError),
+    /// A signed request could not be read as a server reads it.
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
     /// The output could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),

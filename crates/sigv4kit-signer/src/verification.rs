@@ -47,6 +47,8 @@ pub fn check_claims(
     policy: &VerifyPolicy,
 ) -> Result<(), VerifyError> {
     accepted_scope_and_time(algorithm, request, signature, policy)?;
+    // The query plays no part in which headers are signed: only the
+    // headers the signature covers are merged here.
     let headers = covered_headers(request, signature, policy);
     let received = Request {
         headers: &headers,
@@ -340,13 +342,6 @@ pub fn verify_request(
     let service = accepted_scope_and_time(algorithm, request, signature, policy)?;
     let region = signing_region(signature, policy)?;
 
-    let query = covered_query(request, signature, policy);
-    let headers = covered_headers(request, signature, policy);
-    let received = Request {
-        query: &query,
-        headers: &headers,
-        ..*request
-    };
     let scope = CredentialScope {
         date: &signature.date,
         region: match &region {
@@ -355,8 +350,7 @@ pub fn verify_request(
         },
         service,
     };
-    let payload = with_scratch(|scratch| {
-        let merge = PreparedRequest::merge_signed(&received, &signature.signed_headers, scratch);
+    let payload = with_covered_request(request, signature, policy, |merge| {
         check_signed_headers(&merge)?;
         let payload = payload_line(request, signature, policy)?;
         let mut prepared = merge.prepare(payload, policy.path)?;
@@ -391,6 +385,74 @@ pub fn verify_request(
             Placement::Query { expires_seconds } => Some(expires_seconds),
         },
         security_token: signature.security_token.as_deref().map(SessionToken::new),
+    })
+}
+
+/// Runs `step` on the merge of the part of `request` its signature covers
+/// (see [`covered_query`] and [`covered_headers`]) with its signed headers,
+/// in the signer's per-thread scratch area.
+fn with_covered_request<R>(
+    request: &Request<'_>,
+    signature: &RequestSignature<'_>,
+    policy: &VerifyPolicy,
+    step: impl FnOnce(SignedHeaderMerge<'_, '_>) -> Result<R, VerifyError>,
+) -> Result<R, VerifyError> {
+    let query = covered_query(request, signature, policy);
+    let headers = covered_headers(request, signature, policy);
+    let received = Request {
+        query: &query,
+        headers: &headers,
+        ..*request
+    };
+    with_scratch(|scratch| {
+        step(PreparedRequest::merge_signed(
+            &received,
+            &signature.signed_headers,
+            scratch,
+        ))
+    })
+}
+
+/// What a server computes from a signed request before any key is needed:
+/// the canonical request (with the session token in it, as sent) and the
+/// string to sign. For diagnostics, such as `sigv4 verify` and `sigv4
+/// explain`: no claim (time, scope, signed `x-amz-*` headers) is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalForms {
+    /// The canonical request.
+    pub canonical_request: String,
+    /// The string to sign.
+    pub string_to_sign: String,
+}
+
+/// The [`CanonicalForms`] a verifier under `policy` computes for `request`,
+/// read with [`RequestSignature::from_request`], by the same steps as
+/// [`verify_request`].
+pub fn canonical_forms(
+    request: &Request<'_>,
+    signature: &RequestSignature<'_>,
+    policy: &VerifyPolicy,
+) -> Result<CanonicalForms, VerifyError> {
+    let service = Service::new(signature.credential.service())?;
+    let region = signature.credential.region().map(Region::new).transpose()?;
+    with_covered_request(request, signature, policy, |merge| {
+        let payload = payload_line(request, signature, policy)?;
+        let mut prepared = merge.prepare(payload, policy.path)?;
+        let mut canonical = Vec::new();
+        prepared.write(&[], &mut canonical);
+        let string_to_sign = StringToSign {
+            algorithm: signature.algorithm,
+            scope: CredentialScope {
+                date: &signature.date,
+                region: region.as_ref(),
+                service: &service,
+            },
+            canonical_request_sha256: Sha256::digest(&canonical).into(),
+        };
+        Ok(CanonicalForms {
+            canonical_request: String::from_utf8_lossy(&canonical).into_owned(),
+            string_to_sign: string_to_sign.to_text(),
+        })
     })
 }
 

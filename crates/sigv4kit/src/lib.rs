@@ -73,6 +73,7 @@ pub use sigv4kit_canon as canon;
 pub use sigv4kit_ecdsa::AwsLcEngine;
 pub use sigv4kit_ecdsa::{EcdsaSigner, EcdsaVerifier, P256Engine, PublicKey, SigningEngine};
 pub use sigv4kit_hmac::{FingerprintedSecret, HmacSigner, HmacVerifier};
+pub use sigv4kit_signer::verification::{CanonicalForms, canonical_forms};
 pub use sigv4kit_signer::{
     Clock, Credentials, Expiry, FixedClock, PresignedPayload, SecretAccessKey, SessionTokenMode,
     SignatureLocation, Signer, SigningError, SigningOutput, SigningParams, SigningRegion,

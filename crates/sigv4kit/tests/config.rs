@@ -553,3 +553,41 @@ fn a_toml_error_never_shows_the_secret() {
         assert!(error.contains("line "), "{error}");
     }
 }
+
+#[test]
+fn a_verifier_recomputes_without_a_key_the_forms_the_signer_signed() {
+    let time = AmzDate::parse_rfc3339("2026-11-25T12:00:00Z").unwrap();
+    for algorithm in [Algorithm::Sigv4, Algorithm::Sigv4a] {
+        let resolved = base()
+            .with_algorithm(algorithm)
+            .with_signing(SigningOverrides {
+                capture_canonical_request: Some(true),
+                ..SigningOverrides::default()
+            })
+            .resolve(&no_files())
+            .unwrap();
+        let headers = [Header::new("host", "example.amazonaws.com")];
+        let request = Request::new("POST", "/a/./b?x=1", &headers)
+            .with_payload(sigv4kit::canon::Payload::Bytes(b"{}"));
+        let output = resolved
+            .request_signer()
+            .sign_with(&request, &credentials(), time)
+            .unwrap();
+        let mut signed: Vec<Header<'_>> = headers.to_vec();
+        signed.extend(
+            output
+                .headers()
+                .map(|(name, value)| Header::new(name, value)),
+        );
+        let signed = Request::new("POST", "/a/./b?x=1", &signed)
+            .with_payload(sigv4kit::canon::Payload::Bytes(b"{}"));
+        let signature = sigv4kit::canon::RequestSignature::from_request(&signed).unwrap();
+        let forms =
+            sigv4kit::canonical_forms(&signed, &signature, &resolved.verify_policy()).unwrap();
+        assert_eq!(
+            Some(forms.canonical_request.as_str()),
+            output.canonical_request()
+        );
+        assert_eq!(forms.string_to_sign, output.string_to_sign());
+    }
+}

@@ -4,18 +4,11 @@
 use std::future::Future;
 use std::time::Duration;
 
-use sigv4kit::canon::authorization::{
-    query_without_signature, query_without_signature_and_session_token,
-};
-use sigv4kit::canon::{
-    Algorithm, CanonicalError, CanonicalRules, CredentialScope, HeaderSelection, PathRules,
-    Payload, PayloadHash, Region, Request, RequestSignature, Service, StringToSign,
-    canonical_request_text,
-};
+use sigv4kit::canon::{Payload, Request, RequestSignature};
 use sigv4kit::config::ResolvedConfig;
 use sigv4kit::{
-    KeyLookupError, KeyProvider, PayloadPolicy, PublicKey, RequestVerifier, SessionTokenMode,
-    Verified, VerifyError, VerifyingKey,
+    KeyLookupError, KeyProvider, PublicKey, RequestVerifier, Verified, VerifyError, VerifyingKey,
+    canonical_forms,
 };
 
 use crate::cli::{GlobalOptions, VerifyArgs};
@@ -151,59 +144,20 @@ impl Recomputed {
     }
 }
 
-/// The canonical request and string to sign a server computes for the
-/// signed `request`: exactly its signed headers, its query without
-/// `X-Amz-Signature`, and the payload line the configuration implies.
+/// The canonical request and string to sign a server configured as
+/// `resolved` computes for the signed `request`, keyless
+/// ([`sigv4kit::canonical_forms`]).
 pub fn recompute(
     request: &Request<'_>,
     signature: &RequestSignature<'_>,
     resolved: &ResolvedConfig,
-) -> Result<Recomputed, CanonicalError> {
-    let stripped;
-    let mut request = *request;
-    if signature.is_presigned() {
-        stripped = match resolved.settings.session_token {
-            SessionTokenMode::Signed => query_without_signature(request.query),
-            SessionTokenMode::SentUnsigned => {
-                query_without_signature_and_session_token(request.query)
-            }
-        };
-        request.query = &stripped;
-        if request.header("x-amz-content-sha256").is_none()
-            && resolved.presigned_payload == PayloadPolicy::Unsigned
-        {
-            request.payload = Payload::Unsigned;
-        }
-    }
-    let rules = CanonicalRules {
-        path: path_rules(resolved),
-        headers: HeaderSelection::Exactly(signature.signed_headers.to_header_names()),
-    };
-    let canonical_request = canonical_request_text(&request, &rules)?;
-    let service = Service::new(signature.credential.service())?;
-    let region = match (signature.algorithm, signature.credential.region()) {
-        (Algorithm::Sigv4, Some(region)) => Some(Region::new(region)?),
-        _ => None,
-    };
-    let string_to_sign = StringToSign {
-        algorithm: signature.algorithm,
-        scope: CredentialScope {
-            date: &signature.date,
-            region: region.as_ref(),
-            service: &service,
-        },
-        canonical_request_sha256: *PayloadHash::of(canonical_request.as_bytes()).as_bytes(),
-    }
-    .to_text();
+) -> Result<Recomputed, VerifyError> {
+    let forms = canonical_forms(request, signature, &resolved.verify_policy())?;
     Ok(Recomputed {
-        canonical_request,
-        string_to_sign,
+        canonical_request: forms.canonical_request,
+        string_to_sign: forms.string_to_sign,
         session_token: signature.security_token.as_deref().map(str::to_owned),
     })
-}
-
-fn path_rules(resolved: &ResolvedConfig) -> PathRules {
-    resolved.settings.rules.path
 }
 
 /// `X,Y` in hex, as `derive-key --output pair` prints it.
