@@ -5,55 +5,50 @@
 //! the URI's authority, as a client would send it.
 
 use http::request::Parts;
+use http::{HeaderMap, Uri};
 
 use crate::request::Header;
 
 /// The headers of `parts` as canonicalizer headers, with a `Host` header from
 /// the URI's authority if the request has none.
 pub fn headers_of(parts: &Parts) -> Vec<Header<'_>> {
-    let mut headers: Vec<Header<'_>> = parts
-        .headers
+    headers_with_host(
+        &parts.headers,
+        parts.uri.authority().map(|authority| authority.as_str()),
+    )
+}
+
+/// `headers` as canonicalizer headers, with a `Host` header carrying
+/// `authority` if they have none: the `Host` a client sends.
+pub fn headers_with_host<'a>(
+    headers: &'a HeaderMap,
+    authority: Option<&'a str>,
+) -> Vec<Header<'a>> {
+    let mut canonical: Vec<Header<'a>> = headers
         .iter()
         .map(|(name, value)| Header {
             name: name.as_str().as_bytes(),
             value: value.as_bytes(),
         })
         .collect();
-    if !parts.headers.contains_key(http::header::HOST)
-        && let Some(authority) = parts.uri.authority()
+    if !headers.contains_key(http::header::HOST)
+        && let Some(authority) = authority
     {
-        headers.push(Header {
+        canonical.push(Header {
             name: b"host",
-            value: authority.as_str().as_bytes(),
+            value: authority.as_bytes(),
         });
     }
-    headers
+    canonical
 }
 
 /// The request target (`/path?query`) of `parts`, as sent on the wire.
 pub fn target_of(parts: &Parts) -> &str {
-    parts
-        .uri
-        .path_and_query()
-        .map_or("/", |path_and_query| path_and_query.as_str())
+    target_of_uri(&parts.uri)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::canonical::{CanonicalRules, canonical_request_text};
-    use crate::request::Request;
-
-    #[test]
-    fn an_http_request_canonicalizes_with_its_authority_as_host() {
-        let (parts, ()) = http::Request::get("https://example.amazonaws.com/a%20b?x=1")
-            .header("X-Custom", " v ")
-            .body(())
-            .unwrap()
-            .into_parts();
-        let headers = headers_of(&parts);
-        let request = Request::new(parts.method.as_str(), target_of(&parts), &headers);
-        let text = canonical_request_text(&request, &CanonicalRules::default()).unwrap();
-        assert!(text.starts_with("GET\n/a%2520b\nx=1\nhost:example.amazonaws.com\nx-custom:v\n"));
-    }
+/// The request target (`/path?query`) of `uri`, as sent on the wire.
+pub fn target_of_uri(uri: &Uri) -> &str {
+    uri.path_and_query()
+        .map_or("/", |path_and_query| path_and_query.as_str())
 }

@@ -34,6 +34,7 @@ use ::http::header::{HOST, HeaderMap, HeaderName, HeaderValue};
 use ::http::request::Parts;
 use ::http::{Request, Uri, Version};
 use sigv4kit_canon::auth::{SIGNATURE_HEADERS, is_signature_header};
+use sigv4kit_canon::http_adapter;
 use sigv4kit_canon::{AmzDate, Header, Payload};
 use sigv4kit_ecdsa::SigningEngine;
 use sigv4kit_signer::{Credentials, SigningError, SigningOutput, Verified, VerifyError};
@@ -223,7 +224,7 @@ impl<'a> RequestHead<'a> {
     fn from_uri(method: &'a str, uri: &'a Uri, version: Version, headers: &'a HeaderMap) -> Self {
         Self {
             method,
-            target: uri.path_and_query().map_or("/", |target| target.as_str()),
+            target: http_adapter::target_of_uri(uri),
             authority: uri.authority().map(|authority| authority.as_str()),
             version,
             headers,
@@ -233,21 +234,7 @@ impl<'a> RequestHead<'a> {
     /// The headers as the canonicalizer reads them, with the `Host` that is
     /// sent: the header, else the authority.
     fn canonical_headers(&self) -> Vec<Header<'a>> {
-        let mut headers: Vec<Header<'a>> = self
-            .headers
-            .iter()
-            .map(|(name, value)| Header {
-                name: name.as_str().as_bytes(),
-                value: value.as_bytes(),
-            })
-            .collect();
-        if let Some(host) = self.host_to_send() {
-            headers.push(Header {
-                name: b"host",
-                value: host.as_bytes(),
-            });
-        }
-        headers
+        http_adapter::headers_with_host(self.headers, self.authority)
     }
 
     /// The authority, when the request has no `Host` header and one is
