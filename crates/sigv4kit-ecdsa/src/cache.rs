@@ -21,7 +21,7 @@ use core::num::NonZeroUsize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use sigv4kit_signer::{Credentials, SecretFingerprint};
+use sigv4kit_signer::{Credentials, FingerprintedSecret, SecretFingerprint};
 
 use crate::SigningKey;
 use crate::kdf::{KdfError, derive_signing_key};
@@ -101,6 +101,24 @@ impl KeyCache {
             credentials.access_key_id(),
             credentials.secret_fingerprint().as_bytes(),
             credentials.secret().expose().as_bytes(),
+        )
+    }
+
+    /// Returns the signing key for an access key id and a secret held with
+    /// its fingerprint (a verifier's key store): like
+    /// [`Self::get_or_derive_for`], a hit neither hashes nor allocates.
+    ///
+    /// # Errors
+    /// As [`derive_signing_key`].
+    pub fn get_or_derive_fingerprinted(
+        &self,
+        access_key_id: &str,
+        secret: &FingerprintedSecret,
+    ) -> Result<Arc<SigningKey>, KdfError> {
+        self.lookup(
+            access_key_id,
+            secret.fingerprint().as_bytes(),
+            secret.secret().expose().as_bytes(),
         )
     }
 

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{Algorithm, Request, RequestSignature};
 use sigv4kit_signer::verification::verify_request;
-use sigv4kit_signer::{Verified, Verifier, VerifyError, VerifyPolicy};
+use sigv4kit_signer::{FingerprintedSecret, Verified, Verifier, VerifyError, VerifyPolicy};
 
 use crate::cache::KeyCache;
 use crate::engine::{EngineError, P256Engine, SigningEngine};
@@ -61,6 +61,22 @@ impl<E: SigningEngine> EcdsaVerifier<E> {
         Ok(self
             .keys
             .get_or_derive(access_key_id, secret_access_key)?
+            .public_key())
+    }
+
+    /// [`Self::public_key_for`] a secret held with its fingerprint: a cached
+    /// key is found without hashing the secret.
+    ///
+    /// # Errors
+    /// As [`crate::derive_signing_key`].
+    pub fn public_key_for_secret(
+        &self,
+        access_key_id: &str,
+        secret: &FingerprintedSecret,
+    ) -> Result<PublicKey, KdfError> {
+        Ok(self
+            .keys
+            .get_or_derive_fingerprinted(access_key_id, secret)?
             .public_key())
     }
 }

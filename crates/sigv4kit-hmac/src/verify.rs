@@ -17,72 +17,18 @@
 //! price of one fingerprint per request.
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>.
 
-use std::fmt;
-
 use hmac::Mac;
 use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{Algorithm, AuthorizationError, Request, RequestSignature, StringToSign};
+pub use sigv4kit_signer::FingerprintedSecret;
 use sigv4kit_signer::verification::verify_request;
 use sigv4kit_signer::{
-    Credentials, SecretAccessKey, SecretFingerprint, Verified, Verifier, VerifyError, VerifyPolicy,
+    SecretAccessKey, SecretFingerprint, Verified, Verifier, VerifyError, VerifyPolicy,
 };
 use subtle::{Choice, ConstantTimeEq};
 
 use crate::MacSink;
 use crate::cache::{KeyOwner, SigningKeyCache};
-
-/// A secret access key with its SHA-256 fingerprint, computed once: what a
-/// SigV4 key store holds, so that a verification looks up the derived key
-/// without hashing the secret again. Zeroized on drop (the secret),
-/// redacted in `Debug`.
-#[derive(Clone)]
-pub struct FingerprintedSecret {
-    secret: SecretAccessKey,
-    fingerprint: [u8; 32],
-}
-
-impl FingerprintedSecret {
-    /// Fingerprints `secret`.
-    pub fn new(secret: SecretAccessKey) -> Self {
-        let fingerprint = fingerprint(&secret);
-        Self {
-            secret,
-            fingerprint,
-        }
-    }
-
-    /// The secret.
-    pub fn secret(&self) -> &SecretAccessKey {
-        &self.secret
-    }
-}
-
-impl From<SecretAccessKey> for FingerprintedSecret {
-    fn from(secret: SecretAccessKey) -> Self {
-        Self::new(secret)
-    }
-}
-
-impl From<&Credentials> for FingerprintedSecret {
-    /// The secret of `credentials`, with the fingerprint they computed.
-    fn from(credentials: &Credentials) -> Self {
-        Self {
-            secret: credentials.secret().clone(),
-            fingerprint: *credentials.secret_fingerprint().as_bytes(),
-        }
-    }
-}
-
-impl fmt::Debug for FingerprintedSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("FingerprintedSecret(<redacted>)")
-    }
-}
-
-/// The fingerprint [`Credentials::secret_fingerprint`] computes.
-fn fingerprint(secret: &SecretAccessKey) -> [u8; 32] {
-    *SecretFingerprint::of(secret).as_bytes()
-}
 
 /// Whether `received` is `expected`, in a time that does not depend on
 /// where they differ: compared as four words with `subtle`, which costs a
@@ -136,7 +82,8 @@ impl HmacVerifier {
         secret: &SecretAccessKey,
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError> {
-        self.verify_with(request, signature, secret, &fingerprint(secret), policy)
+        let fingerprint = SecretFingerprint::of(secret);
+        self.verify_with(request, signature, secret, fingerprint.as_bytes(), policy)
     }
 
     fn verify_with(
@@ -217,7 +164,13 @@ impl Verifier for HmacVerifier {
         key: &FingerprintedSecret,
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError> {
-        self.verify_with(request, signature, &key.secret, &key.fingerprint, policy)
+        self.verify_with(
+            request,
+            signature,
+            key.secret(),
+            key.fingerprint().as_bytes(),
+            policy,
+        )
     }
 }
 
@@ -236,21 +189,5 @@ mod tests {
         }
         assert!(!constant_time_equal(&expected, &[7; 31]));
         assert!(!constant_time_equal(&expected, &[7; 33]));
-    }
-
-    #[test]
-    fn the_fingerprint_is_the_credentials_fingerprint() {
-        let credentials = Credentials::new("AKID", "secret", None).unwrap();
-        let from_credentials = FingerprintedSecret::from(&credentials);
-        let from_secret = FingerprintedSecret::new(SecretAccessKey::new("secret"));
-        assert_eq!(from_credentials.fingerprint, from_secret.fingerprint);
-        assert_ne!(
-            from_secret.fingerprint,
-            FingerprintedSecret::new(SecretAccessKey::new("rotated")).fingerprint
-        );
-        assert_eq!(
-            format!("{from_secret:?}"),
-            "FingerprintedSecret(<redacted>)"
-        );
     }
 }

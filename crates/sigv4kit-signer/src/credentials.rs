@@ -84,6 +84,58 @@ impl fmt::Debug for SecretFingerprint {
     }
 }
 
+/// A secret access key with its SHA-256 fingerprint, computed once: what a
+/// verifier's key store holds, so that a verification looks up the derived
+/// key (SigV4) or the key pair (SigV4A) without hashing the secret again.
+/// Zeroized on drop (the secret), redacted in `Debug`.
+#[derive(Clone)]
+pub struct FingerprintedSecret {
+    secret: SecretAccessKey,
+    fingerprint: SecretFingerprint,
+}
+
+impl FingerprintedSecret {
+    /// Fingerprints `secret`.
+    pub fn new(secret: SecretAccessKey) -> Self {
+        Self {
+            fingerprint: SecretFingerprint::of(&secret),
+            secret,
+        }
+    }
+
+    /// The secret.
+    pub fn secret(&self) -> &SecretAccessKey {
+        &self.secret
+    }
+
+    /// Its fingerprint, the one [`Credentials::secret_fingerprint`] gives.
+    pub fn fingerprint(&self) -> &SecretFingerprint {
+        &self.fingerprint
+    }
+}
+
+impl From<SecretAccessKey> for FingerprintedSecret {
+    fn from(secret: SecretAccessKey) -> Self {
+        Self::new(secret)
+    }
+}
+
+impl From<&Credentials> for FingerprintedSecret {
+    /// The secret of `credentials`, with the fingerprint they computed.
+    fn from(credentials: &Credentials) -> Self {
+        Self {
+            secret: credentials.secret().clone(),
+            fingerprint: *credentials.secret_fingerprint(),
+        }
+    }
+}
+
+impl fmt::Debug for FingerprintedSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FingerprintedSecret(<redacted>)")
+    }
+}
+
 /// An access key id, its secret, and an optional session token.
 #[derive(Clone)]
 pub struct Credentials {
@@ -168,6 +220,22 @@ impl fmt::Debug for Credentials {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fingerprint_is_the_credentials_fingerprint() {
+        let credentials = Credentials::new("AKID", "secret", None).unwrap();
+        let from_credentials = FingerprintedSecret::from(&credentials);
+        let from_secret = FingerprintedSecret::new(SecretAccessKey::new("secret"));
+        assert_eq!(from_credentials.fingerprint(), from_secret.fingerprint());
+        assert_ne!(
+            from_secret.fingerprint(),
+            FingerprintedSecret::new(SecretAccessKey::new("rotated")).fingerprint()
+        );
+        assert_eq!(
+            format!("{from_secret:?}"),
+            "FingerprintedSecret(<redacted>)"
+        );
+    }
 
     #[test]
     fn debug_output_never_contains_the_secret_or_token() {

@@ -41,7 +41,9 @@ pub mod signer;
 pub mod verification;
 pub mod verifier;
 
-pub use credentials::{Credentials, SecretAccessKey, SecretFingerprint, SessionToken};
+pub use credentials::{
+    Credentials, FingerprintedSecret, SecretAccessKey, SecretFingerprint, SessionToken,
+};
 pub use error::SigningError;
 pub use output::SigningOutput;
 pub use params::{

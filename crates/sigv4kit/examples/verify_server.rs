@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut keys = InMemoryKeyProvider::new();
     keys.insert(
         "AKIDEXAMPLE",
-        VerifyingKey::Secret(credentials.secret().clone()),
+        VerifyingKey::from(credentials.secret().clone()),
     );
     let sigv4a_only = Credentials::new("AKIDSIGV4A", "only-the-client-knows-this", None)?;
     keys.insert(

@@ -23,20 +23,28 @@ use sigv4kit_ecdsa::{EcdsaVerifier, P256Engine, PublicKey, SigningEngine};
 use sigv4kit_hmac::HmacVerifier;
 use sigv4kit_signer::verification::check_claims;
 use sigv4kit_signer::{
-    Credentials, SecretAccessKey, Verified, Verifier, VerifyError, VerifyPolicy,
+    Credentials, FingerprintedSecret, SecretAccessKey, Verified, Verifier, VerifyError,
+    VerifyPolicy,
 };
 
 /// What a key store holds for an access key id.
 #[derive(Clone, Debug)]
 pub enum VerifyingKey {
-    /// The secret access key: verifies SigV4 and SigV4A.
-    Secret(SecretAccessKey),
+    /// The secret access key, with its fingerprint computed once: verifies
+    /// SigV4 and SigV4A, and finds cached derived keys without hashing it.
+    Secret(FingerprintedSecret),
     /// A SigV4A public key: verifies SigV4A only, and cannot sign.
     PublicKey(PublicKey),
 }
 
 impl From<SecretAccessKey> for VerifyingKey {
     fn from(secret: SecretAccessKey) -> Self {
+        Self::Secret(secret.into())
+    }
+}
+
+impl From<FingerprintedSecret> for VerifyingKey {
+    fn from(secret: FingerprintedSecret) -> Self {
         Self::Secret(secret)
     }
 }
@@ -120,7 +128,7 @@ impl InMemoryKeyProvider {
     pub fn insert_credentials(&mut self, credentials: &Credentials) {
         self.insert(
             credentials.access_key_id(),
-            VerifyingKey::Secret(credentials.secret().clone()),
+            VerifyingKey::Secret(credentials.into()),
         );
     }
 
@@ -220,9 +228,10 @@ impl<E: SigningEngine> RequestVerifier<E> {
         key: &VerifyingKey,
     ) -> Result<Verified, VerifyError> {
         match (signature.algorithm, key) {
-            (Algorithm::Sigv4, VerifyingKey::Secret(secret)) => self
-                .hmac
-                .verify_parsed_with_secret(request, signature, secret, &self.policy),
+            (Algorithm::Sigv4, VerifyingKey::Secret(secret)) => {
+                self.hmac
+                    .verify_parsed(request, signature, secret, &self.policy)
+            }
             (Algorithm::Sigv4, VerifyingKey::PublicKey(_)) => Err(VerifyError::WrongKeyType {
                 algorithm: Algorithm::Sigv4,
                 reason: "SigV4 is checked with the secret access key; a public key verifies SigV4A only",
@@ -234,10 +243,7 @@ impl<E: SigningEngine> RequestVerifier<E> {
             (Algorithm::Sigv4a, VerifyingKey::Secret(secret)) => {
                 let public_key = self
                     .ecdsa
-                    .public_key_for(
-                        signature.credential.access_key_id(),
-                        secret.expose().as_bytes(),
-                    )
+                    .public_key_for_secret(signature.credential.access_key_id(), secret)
                     .map_err(|error| VerifyError::Crypto {
                         reason: error.to_string(),
                     })?;

@@ -134,7 +134,7 @@ fn a_sigv4_presigned_url_verifies_with_the_secret() {
     );
 
     let keys =
-        InMemoryKeyProvider::new().with(AKID, VerifyingKey::Secret(credentials.secret().clone()));
+        InMemoryKeyProvider::new().with(AKID, VerifyingKey::from(credentials.secret().clone()));
     let policy =
         VerifyPolicy::s3(RegionSet::parse("eu-*").unwrap()).with_clock(FixedClock::at(&time()));
     let verifier = RequestVerifier::new(policy);

@@ -297,7 +297,7 @@ fn run_case(tally: &mut Tally, case: &Case) {
         None => Signed::with_headers(case, &input, &expected.added_headers),
     };
     let ours = our_signed_request(case, &input, &output);
-    let secret = || VerifyingKey::Secret(input.credentials.secret().clone());
+    let secret = || VerifyingKey::from(input.credentials.secret().clone());
 
     if sigv4a {
         let expected_key = expected
@@ -406,7 +406,7 @@ fn check_sigv4_answers(
         "the oracles' signature",
         oracle_signed,
         signature,
-        || VerifyingKey::Secret(input.credentials.secret().clone()),
+        || VerifyingKey::from(input.credentials.secret().clone()),
     );
 }
 

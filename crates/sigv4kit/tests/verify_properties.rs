@@ -169,7 +169,7 @@ fn verify(
     let key = if case.sigv4a {
         VerifyingKey::PublicKey(*PUBLIC_KEY)
     } else {
-        VerifyingKey::Secret(CREDENTIALS.secret().clone())
+        VerifyingKey::from(CREDENTIALS.secret().clone())
     };
     let keys = InMemoryKeyProvider::new().with(AKID, key);
     pollster::block_on(RequestVerifier::new(policy).verify(&request, &keys))

@@ -38,7 +38,7 @@ fn policy() -> VerifyPolicy {
 }
 
 fn keys() -> InMemoryKeyProvider {
-    InMemoryKeyProvider::new().with(AKID, VerifyingKey::Secret(credentials().secret().clone()))
+    InMemoryKeyProvider::new().with(AKID, VerifyingKey::from(credentials().secret().clone()))
 }
 
 /// A request as received: target, headers and body, owned.

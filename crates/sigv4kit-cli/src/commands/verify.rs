@@ -56,7 +56,7 @@ pub fn verify(global: &GlobalOptions, args: &VerifyArgs) -> CliResult {
                     None,
                 ));
             }
-            AnyAccessKey(VerifyingKey::Secret(credentials.secret().clone()))
+            AnyAccessKey(VerifyingKey::Secret((&credentials).into()))
         }
     };
     let policy =
