@@ -5,57 +5,38 @@
 //! hot path starting to build strings again. One test per binary, because the
 //! allocator counts every thread.
 
-use sigv4kit_canon::{AmzDate, Header, Payload, Region, Request, Service};
+mod common;
+
+use common::{
+    TYPICAL_POST_BODY, allocations_of, credentials, credentials_with_token, get_vanilla_headers,
+    scope, typical_post_headers,
+};
+use sigv4kit_canon::{Header, Payload, Request};
 use sigv4kit_hmac::HmacSigner;
-use sigv4kit_signer::{Credentials, Expiry, Signer, SigningParams};
+use sigv4kit_signer::{Expiry, Signer, SigningParams};
 
 #[global_allocator]
 static ALLOCATOR: dhat::Alloc = dhat::Alloc;
 
-fn allocations_of(work: impl Fn()) -> u64 {
-    work(); // warm: key cache and scratch buffers
-    let before = dhat::HeapStats::get().total_blocks;
-    work();
-    dhat::HeapStats::get().total_blocks - before
-}
-
 #[test]
 fn warm_signing_allocation_budget() {
     let _profiler = dhat::Profiler::builder().testing().build();
-    let credentials = Credentials::new(
-        "AKIDEXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        None,
-    )
-    .unwrap();
-    let with_token = Credentials::new(
-        "AKIDEXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        Some("AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI".into()),
-    )
-    .unwrap();
+    let credentials = credentials();
+    let with_token = credentials_with_token();
     let signer = HmacSigner::new();
-    let time = AmzDate::parse_rfc3339("2015-08-30T12:36:00Z").unwrap();
-    let service = Service::new("service").unwrap();
-    let region = Region::new("us-east-1").unwrap();
+    let (time, service, region) = scope();
 
-    let vanilla_headers = [Header::new("Host", "example.amazonaws.com")];
+    let vanilla_headers = get_vanilla_headers();
     let vanilla = Request::new("GET", "/", &vanilla_headers);
     let params = SigningParams::new(&credentials, time, service.clone(), region.clone());
     let get_vanilla = allocations_of(|| {
         signer.sign(&vanilla, &params).unwrap();
     });
 
-    let body = [b'x'; 300];
-    let post_headers = [
-        Header::new("Host", "dynamodb.us-east-1.amazonaws.com"),
-        Header::new("Content-Type", "application/x-amz-json-1.0"),
-        Header::new("X-Amz-Target", "DynamoDB_20120810.CreateTable"),
-        Header::new("Content-Length", "300"),
-        Header::new("Accept-Encoding", "identity"),
-        Header::new("User-Agent", "sigv4kit-test"),
-    ];
-    let post = Request::new("POST", "/", &post_headers).with_payload(Payload::Bytes(&body));
+    let mut post_headers = typical_post_headers();
+    post_headers.push(Header::new("User-Agent", "sigv4kit-test"));
+    let post =
+        Request::new("POST", "/", &post_headers).with_payload(Payload::Bytes(&TYPICAL_POST_BODY));
     let post_params = SigningParams::new(&with_token, time, service.clone(), region.clone());
     let typical_post = allocations_of(|| {
         signer.sign(&post, &post_params).unwrap();

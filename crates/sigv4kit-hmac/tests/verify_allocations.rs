@@ -10,19 +10,18 @@
 //!
 //! [`Verified`]: sigv4kit_signer::Verified
 
-use sigv4kit_canon::{AmzDate, Header, Payload, Region, RegionSet, Request, Service};
+mod common;
+
+use common::{
+    TYPICAL_POST_BODY, allocations_of, credentials, credentials_with_token, get_vanilla_headers,
+    scope, typical_post_headers,
+};
+use sigv4kit_canon::{Header, Payload, RegionSet, Request};
 use sigv4kit_hmac::{FingerprintedSecret, HmacSigner, HmacVerifier};
-use sigv4kit_signer::{Credentials, FixedClock, Signer, SigningParams, Verifier, VerifyPolicy};
+use sigv4kit_signer::{FixedClock, Signer, SigningParams, Verifier, VerifyPolicy};
 
 #[global_allocator]
 static ALLOCATOR: dhat::Alloc = dhat::Alloc;
-
-fn allocations_of(work: impl Fn()) -> u64 {
-    work(); // warm: key cache and scratch buffers
-    let before = dhat::HeapStats::get().total_blocks;
-    work();
-    dhat::HeapStats::get().total_blocks - before
-}
 
 /// The signed request's headers: `headers` plus the signature's.
 fn signed(
@@ -46,23 +45,15 @@ fn signed(
 #[test]
 fn warm_verification_allocation_budget() {
     let _profiler = dhat::Profiler::builder().testing().build();
-    let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    let credentials = Credentials::new("AKIDEXAMPLE", secret, None).unwrap();
-    let with_token = Credentials::new(
-        "AKIDEXAMPLE",
-        secret,
-        Some("AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI".into()),
-    )
-    .unwrap();
-    let time = AmzDate::parse_rfc3339("2015-08-30T12:36:00Z").unwrap();
-    let service = Service::new("service").unwrap();
-    let region = Region::new("us-east-1").unwrap();
+    let credentials = credentials();
+    let with_token = credentials_with_token();
+    let (time, service, region) = scope();
     let policy = VerifyPolicy::new(service.clone(), RegionSet::single(&region))
         .with_clock(FixedClock::at(&time));
     let verifier = HmacVerifier::new();
     let key = FingerprintedSecret::from(&credentials);
 
-    let vanilla_headers = [Header::new("Host", "example.amazonaws.com")];
+    let vanilla_headers = get_vanilla_headers();
     let vanilla = Request::new("GET", "/", &vanilla_headers);
     let params = SigningParams::new(&credentials, time, service.clone(), region.clone());
     let owned = signed(&vanilla_headers, &vanilla, &params);
@@ -72,19 +63,14 @@ fn warm_verification_allocation_budget() {
         verifier.verify(&received, &key, &policy).unwrap();
     });
 
-    let body = [b'x'; 300];
-    let post_headers = [
-        Header::new("Host", "dynamodb.us-east-1.amazonaws.com"),
-        Header::new("Content-Type", "application/x-amz-json-1.0"),
-        Header::new("X-Amz-Target", "DynamoDB_20120810.CreateTable"),
-        Header::new("Content-Length", "300"),
-        Header::new("Accept-Encoding", "identity"),
-    ];
-    let post = Request::new("POST", "/", &post_headers).with_payload(Payload::Bytes(&body));
+    let post_headers = typical_post_headers();
+    let post =
+        Request::new("POST", "/", &post_headers).with_payload(Payload::Bytes(&TYPICAL_POST_BODY));
     let post_params = SigningParams::new(&with_token, time, service, region);
     let owned = signed(&post_headers, &post, &post_params);
     let headers: Vec<Header<'_>> = owned.iter().map(|(n, v)| Header::new(n, v)).collect();
-    let received = Request::new("POST", "/", &headers).with_payload(Payload::Bytes(&body));
+    let received =
+        Request::new("POST", "/", &headers).with_payload(Payload::Bytes(&TYPICAL_POST_BODY));
     let typical_post = allocations_of(|| {
         verifier.verify(&received, &key, &policy).unwrap();
     });
