@@ -65,7 +65,7 @@ pub enum EngineError {
 ///
 /// Implementations: [`P256Engine`] (pure Rust, RFC 6979 nonces, the default)
 /// and `AwsLcEngine` (cargo feature `aws-lc`, random nonces).
-pub trait SigningEngine: fmt::Debug + Send + Sync {
+pub trait SigningEngine: fmt::Debug + Send + Sync + 'static {
     /// Short engine name, for logs and errors.
     fn name(&self) -> &'static str;
 

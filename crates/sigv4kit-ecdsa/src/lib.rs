@@ -38,6 +38,7 @@
 
 mod bigint;
 mod cache;
+mod chain;
 mod der_signature;
 mod engine;
 pub mod hazmat;
@@ -50,6 +51,7 @@ mod signing_key;
 mod verify;
 
 pub use cache::{CacheStats, KeyCache};
+pub use chain::{EcdsaChainSigner, EcdsaChainVerifier};
 pub use der_signature::{DerSignature, SignatureFormatError};
 #[cfg(feature = "aws-lc")]
 pub use engine::AwsLcEngine;

@@ -9,13 +9,18 @@
 //! the secret instead derives the public key once and caches it
 //! ([`EcdsaVerifier::public_key_for`]).
 
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
 use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{Algorithm, Request, RequestSignature};
 use sigv4kit_signer::verification::verify_request;
-use sigv4kit_signer::{FingerprintedSecret, Verified, Verifier, VerifyError, VerifyPolicy};
+use sigv4kit_signer::{
+    ChainVerifier, FingerprintedSecret, Verified, Verifier, VerifyError, VerifyPolicy,
+};
 
 use crate::cache::KeyCache;
+use crate::chain::EcdsaChainVerifier;
 use crate::engine::{EngineError, P256Engine, SigningEngine};
 use crate::kdf::KdfError;
 use crate::public_key::PublicKey;
@@ -23,7 +28,7 @@ use crate::public_key::PublicKey;
 /// Verifies SigV4A signatures with a public key.
 #[derive(Debug, Default)]
 pub struct EcdsaVerifier<E = P256Engine> {
-    engine: E,
+    engine: Arc<E>,
     keys: KeyCache,
 }
 
@@ -38,7 +43,7 @@ impl<E: SigningEngine> EcdsaVerifier<E> {
     /// A verifier with `engine`, e.g. `AwsLcEngine` (feature `aws-lc`).
     pub fn with_engine(engine: E) -> Self {
         Self {
-            engine,
+            engine: Arc::new(engine),
             keys: KeyCache::new(),
         }
     }
@@ -121,5 +126,22 @@ impl<E: SigningEngine> Verifier for EcdsaVerifier<E> {
                 }
             },
         )
+    }
+
+    fn chain_verifier(
+        &self,
+        verified: &Verified,
+        key: &PublicKey,
+    ) -> Result<Box<dyn ChainVerifier>, VerifyError> {
+        if verified.algorithm != Algorithm::Sigv4a {
+            return Err(VerifyError::WrongAlgorithm {
+                expected: Algorithm::Sigv4a,
+                found: verified.algorithm,
+            });
+        }
+        Ok(Box::new(EcdsaChainVerifier::new(
+            Arc::clone(&self.engine),
+            *key,
+        )))
     }
 }

@@ -8,20 +8,25 @@
 //! credentials, and the DER signature is written as lower-case hex.
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html>.
 
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
 use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{Algorithm, Request};
 use sigv4kit_signer::procedure::sign_request;
-use sigv4kit_signer::{Credentials, Signature, Signer, SigningError, SigningOutput, SigningParams};
+use sigv4kit_signer::{
+    ChainSigner, Credentials, Signature, Signer, SigningError, SigningOutput, SigningParams,
+};
 
 use crate::cache::KeyCache;
+use crate::chain::EcdsaChainSigner;
 use crate::engine::{P256Engine, SigningEngine};
 use crate::public_key::PublicKey;
 
 /// Signs with SigV4A through an ECDSA engine, caching derived keys.
 #[derive(Debug, Default)]
 pub struct EcdsaSigner<E = P256Engine> {
-    engine: E,
+    engine: Arc<E>,
     keys: KeyCache,
 }
 
@@ -36,7 +41,7 @@ impl<E: SigningEngine> EcdsaSigner<E> {
     /// A signer with `engine`, e.g. `AwsLcEngine` (feature `aws-lc`).
     pub fn with_engine(engine: E) -> Self {
         Self {
-            engine,
+            engine: Arc::new(engine),
             keys: KeyCache::new(),
         }
     }
@@ -57,10 +62,7 @@ impl<E: SigningEngine> EcdsaSigner<E> {
         Ok(self.key_for(credentials)?.public_key())
     }
 
-    fn key_for(
-        &self,
-        credentials: &Credentials,
-    ) -> Result<std::sync::Arc<crate::SigningKey>, SigningError> {
+    fn key_for(&self, credentials: &Credentials) -> Result<Arc<crate::SigningKey>, SigningError> {
         self.keys
             .get_or_derive_for(credentials)
             .map_err(|error| SigningError::KeyDerivation {
@@ -92,5 +94,15 @@ impl<E: SigningEngine> Signer for EcdsaSigner<E> {
                     })?;
             Signature::from_raw(signature.as_bytes())
         })
+    }
+
+    fn chain_signer(
+        &self,
+        params: &SigningParams<'_>,
+    ) -> Result<Box<dyn ChainSigner>, SigningError> {
+        Ok(Box::new(EcdsaChainSigner::new(
+            Arc::clone(&self.engine),
+            self.key_for(params.credentials)?,
+        )))
     }
 }

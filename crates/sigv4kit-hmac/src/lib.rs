@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 pub mod cache;
+pub mod chain;
 pub mod kdf;
 pub mod verify;
 
@@ -37,9 +38,12 @@ use hmac::Mac;
 use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{Algorithm, Request, Sink};
 use sigv4kit_signer::procedure::sign_request;
-use sigv4kit_signer::{Signature, Signer, SigningError, SigningOutput, SigningParams};
+use sigv4kit_signer::{
+    ChainSigner, Signature, Signer, SigningError, SigningOutput, SigningParams, SigningRegion,
+};
 
 pub use cache::{CacheStats, SigningKeyCache};
+pub use chain::{HmacChainSigner, HmacChainVerifier};
 pub use kdf::SigningKey;
 pub use verify::{FingerprintedSecret, HmacVerifier};
 
@@ -106,5 +110,26 @@ impl Signer for HmacSigner {
             sink.finish();
             Signature::from_raw(&mac.finalize().into_bytes())
         })
+    }
+
+    fn chain_signer(
+        &self,
+        params: &SigningParams<'_>,
+    ) -> Result<Box<dyn ChainSigner>, SigningError> {
+        let region = match &params.region {
+            SigningRegion::Region(region) => region,
+            SigningRegion::RegionSet(set) => {
+                return Err(SigningError::RegionSetForSigv4 {
+                    algorithm: Algorithm::Sigv4,
+                    region_set: set.as_str().to_owned(),
+                });
+            }
+        };
+        Ok(Box::new(HmacChainSigner::new(self.keys.keyed_mac(
+            params.credentials,
+            params.time.date(),
+            region,
+            &params.service,
+        ))))
     }
 }

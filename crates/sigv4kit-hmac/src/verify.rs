@@ -23,17 +23,19 @@ use sigv4kit_canon::{Algorithm, AuthorizationError, Request, RequestSignature, S
 pub use sigv4kit_signer::FingerprintedSecret;
 use sigv4kit_signer::verification::verify_request;
 use sigv4kit_signer::{
-    SecretAccessKey, SecretFingerprint, Verified, Verifier, VerifyError, VerifyPolicy,
+    ChainVerifier, SecretAccessKey, SecretFingerprint, SigningRegion, Verified, Verifier,
+    VerifyError, VerifyPolicy,
 };
 use subtle::{Choice, ConstantTimeEq};
 
 use crate::MacSink;
 use crate::cache::{KeyOwner, SigningKeyCache};
+use crate::chain::HmacChainVerifier;
 
 /// Whether `received` is `expected`, in a time that does not depend on
 /// where they differ: compared as four words with `subtle`, which costs a
 /// quarter of a byte-wise comparison's optimization barriers.
-fn constant_time_equal(expected: &[u8; 32], received: &[u8]) -> bool {
+pub(crate) fn constant_time_equal(expected: &[u8; 32], received: &[u8]) -> bool {
     let Ok(received) = <&[u8; 32]>::try_from(received) else {
         return false;
     };
@@ -171,6 +173,39 @@ impl Verifier for HmacVerifier {
             key.fingerprint().as_bytes(),
             policy,
         )
+    }
+
+    fn chain_verifier(
+        &self,
+        verified: &Verified,
+        key: &FingerprintedSecret,
+    ) -> Result<Box<dyn ChainVerifier>, VerifyError> {
+        let region = match (&verified.algorithm, &verified.region) {
+            (Algorithm::Sigv4, SigningRegion::Region(region)) => region,
+            (Algorithm::Sigv4a, _) => {
+                return Err(VerifyError::WrongAlgorithm {
+                    expected: Algorithm::Sigv4,
+                    found: Algorithm::Sigv4a,
+                });
+            }
+            (Algorithm::Sigv4, SigningRegion::RegionSet(_)) => {
+                return Err(VerifyError::WrongKeyType {
+                    algorithm: Algorithm::Sigv4,
+                    reason: "a SigV4 chain is scoped to one region, not a region set",
+                });
+            }
+        };
+        let owner = KeyOwner {
+            access_key_id: &verified.access_key_id,
+            secret: key.secret(),
+            fingerprint: key.fingerprint().as_bytes(),
+        };
+        Ok(Box::new(HmacChainVerifier::new(self.keys.keyed_mac_for(
+            owner,
+            verified.time.date(),
+            region.as_str(),
+            verified.service.as_str(),
+        ))))
     }
 }
 

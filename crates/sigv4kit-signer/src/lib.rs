@@ -31,6 +31,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod chain;
 pub mod credentials;
 pub mod error;
 pub mod output;
@@ -41,6 +42,7 @@ pub mod signer;
 pub mod verification;
 pub mod verifier;
 
+pub use chain::{ChainScope, ChainSigner, ChainVerifier, ChainedPiece};
 pub use credentials::{
     Credentials, FingerprintedSecret, SecretAccessKey, SecretFingerprint, SessionToken,
 };

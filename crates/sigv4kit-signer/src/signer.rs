@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use sigv4kit_canon::{Algorithm, Request};
 
+use crate::chain::ChainSigner;
 use crate::error::SigningError;
 use crate::output::SigningOutput;
 use crate::params::SigningParams;
@@ -27,6 +28,18 @@ pub trait Signer: Send + Sync {
         request: &Request<'_>,
         params: &SigningParams<'_>,
     ) -> Result<SigningOutput, SigningError>;
+
+    /// The signer of the chunk, trailer or event signatures that follow a
+    /// seed request signed with `params`, bound to their key: for SigV4 the
+    /// signing key of `params`' date, region and service, for SigV4A the key
+    /// derived from the credentials.
+    ///
+    /// # Errors
+    /// As [`Signer::sign`] for the credentials and the region.
+    fn chain_signer(
+        &self,
+        params: &SigningParams<'_>,
+    ) -> Result<Box<dyn ChainSigner>, SigningError>;
 }
 
 impl<S: Signer + ?Sized> Signer for Box<S> {
@@ -41,6 +54,13 @@ impl<S: Signer + ?Sized> Signer for Box<S> {
     ) -> Result<SigningOutput, SigningError> {
         (**self).sign(request, params)
     }
+
+    fn chain_signer(
+        &self,
+        params: &SigningParams<'_>,
+    ) -> Result<Box<dyn ChainSigner>, SigningError> {
+        (**self).chain_signer(params)
+    }
 }
 
 impl<S: Signer + ?Sized> Signer for Arc<S> {
@@ -54,5 +74,12 @@ impl<S: Signer + ?Sized> Signer for Arc<S> {
         params: &SigningParams<'_>,
     ) -> Result<SigningOutput, SigningError> {
         (**self).sign(request, params)
+    }
+
+    fn chain_signer(
+        &self,
+        params: &SigningParams<'_>,
+    ) -> Result<Box<dyn ChainSigner>, SigningError> {
+        (**self).chain_signer(params)
     }
 }

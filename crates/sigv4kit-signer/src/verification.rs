@@ -385,6 +385,7 @@ pub fn verify_request(
             Placement::Query { expires_seconds } => Some(expires_seconds),
         },
         security_token: signature.security_token.as_deref().map(SessionToken::new),
+        signature: signature.signature.clone(),
     })
 }
 

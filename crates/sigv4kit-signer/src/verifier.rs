@@ -18,11 +18,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sigv4kit_canon::headers::HeaderNames;
 use sigv4kit_canon::{
     Algorithm, AmzDate, AuthorizationError, CanonicalError, CanonicalPayload, PathRules, RegionSet,
-    Request, RequestSignature, Service,
+    Request, RequestSignature, Service, SignatureBytes,
 };
 
+use crate::chain::ChainVerifier;
 use crate::credentials::SessionToken;
 use crate::params::{SessionTokenMode, SigningRegion};
+use crate::signature::Signature;
 
 /// Checks the signatures of received requests made with one algorithm.
 ///
@@ -59,6 +61,19 @@ pub trait Verifier: Send + Sync {
         let signature = RequestSignature::from_request(request)?;
         self.verify_parsed(request, &signature, key, policy)
     }
+
+    /// The checker of the chunk, trailer or event signatures that follow the
+    /// verified seed request `verified`, bound to `key`: for SigV4 the
+    /// signing key of the seed's scope, for SigV4A the public key.
+    ///
+    /// # Errors
+    /// [`VerifyError::WrongAlgorithm`] when `verified` is of the other
+    /// algorithm; [`VerifyError::WrongKeyType`] when `key` cannot check it.
+    fn chain_verifier(
+        &self,
+        verified: &Verified,
+        key: &Self::Key,
+    ) -> Result<Box<dyn ChainVerifier>, VerifyError>;
 }
 
 impl<V: Verifier + ?Sized> Verifier for Box<V> {
@@ -77,6 +92,14 @@ impl<V: Verifier + ?Sized> Verifier for Box<V> {
     ) -> Result<Verified, VerifyError> {
         (**self).verify_parsed(request, signature, key, policy)
     }
+
+    fn chain_verifier(
+        &self,
+        verified: &Verified,
+        key: &Self::Key,
+    ) -> Result<Box<dyn ChainVerifier>, VerifyError> {
+        (**self).chain_verifier(verified, key)
+    }
 }
 
 impl<V: Verifier + ?Sized> Verifier for Arc<V> {
@@ -94,6 +117,14 @@ impl<V: Verifier + ?Sized> Verifier for Arc<V> {
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError> {
         (**self).verify_parsed(request, signature, key, policy)
+    }
+
+    fn chain_verifier(
+        &self,
+        verified: &Verified,
+        key: &Self::Key,
+    ) -> Result<Box<dyn ChainVerifier>, VerifyError> {
+        (**self).chain_verifier(verified, key)
     }
 }
 
@@ -530,6 +561,17 @@ pub struct Verified {
     pub expires_seconds: Option<u64>,
     /// The session token sent, for the caller to check with its issuer.
     pub security_token: Option<SessionToken>,
+    /// The request's signature: the seed of a chunk or event chain.
+    pub signature: SignatureBytes,
+}
+
+impl Verified {
+    /// The request's signature as lower-case hex, as the first chunk or
+    /// event of a stream chains it.
+    pub fn signature_hex(&self) -> Signature {
+        Signature::from_raw(self.signature.as_bytes())
+            .unwrap_or_else(|_| unreachable!("SignatureBytes holds at most MAX_SIGNATURE_BYTES"))
+    }
 }
 
 impl fmt::Debug for Verified {
@@ -544,6 +586,7 @@ impl fmt::Debug for Verified {
             .field("payload", &self.payload)
             .field("expires_seconds", &self.expires_seconds)
             .field("security_token", &self.security_token)
+            .field("signature", &self.signature_hex())
             .finish()
     }
 }
