@@ -839,6 +839,11 @@ impl RequestSigner {
         }
     }
 
+    /// The algorithm's signer, for the signatures chained onto a seed.
+    pub(crate) fn chain_source(&self) -> &dyn Signer {
+        &*self.signer
+    }
+
     /// The parameters for signing with `credentials` at `time`, in headers.
     pub fn params<'c>(&self, credentials: &'c Credentials, time: AmzDate) -> SigningParams<'c> {
         SigningParams::new(credentials, time, self.service.clone(), self.region.clone())
@@ -956,6 +961,18 @@ pub enum SignRequestError {
         /// The transport of the request.
         transport: Transport,
     },
+    /// A request to be sent `aws-chunked` already carries a header of the
+    /// upload's plan with another value.
+    #[error(
+        "the request already carries {name} with another value than the chunked upload's plan; remove it"
+    )]
+    ChunkedHeaderConflict {
+        /// The header.
+        name: &'static str,
+    },
+    /// The chunked upload could not be planned or encoded.
+    #[error(transparent)]
+    Chunked(#[from] sigv4kit_stream::ChunkedError),
 }
 
 /// Why a configuration could not be read or resolved.

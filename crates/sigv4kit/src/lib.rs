@@ -48,6 +48,7 @@ pub mod integrations;
 pub mod preset;
 pub mod presign;
 pub mod profile;
+pub mod streaming;
 pub mod verify;
 
 pub use config::{
@@ -79,6 +80,9 @@ pub use sigv4kit_signer::{
     SignatureLocation, Signer, SigningError, SigningOutput, SigningParams, SigningRegion,
     SigningSettings, SystemClock, Verified, Verifier, VerifyError, VerifyLimits, VerifyPolicy,
 };
+pub use sigv4kit_stream as stream;
+pub use streaming::{ChunkedUploads, SignedChunkedUpload};
 pub use verify::{
-    InMemoryKeyProvider, KeyLookupError, KeyProvider, RequestVerifier, VerifyingKey, verify_request,
+    InMemoryKeyProvider, KeyLookupError, KeyProvider, RequestVerifier, VerifiedSeed, VerifyingKey,
+    verify_request,
 };

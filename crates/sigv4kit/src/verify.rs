@@ -23,8 +23,8 @@ use sigv4kit_ecdsa::{EcdsaVerifier, P256Engine, PublicKey, SigningEngine};
 use sigv4kit_hmac::HmacVerifier;
 use sigv4kit_signer::verification::check_claims;
 use sigv4kit_signer::{
-    Credentials, FingerprintedSecret, SecretAccessKey, Verified, Verifier, VerifyError,
-    VerifyPolicy,
+    ChainVerifier, Credentials, FingerprintedSecret, SecretAccessKey, Verified, Verifier,
+    VerifyError, VerifyPolicy,
 };
 
 /// What a key store holds for an access key id.
@@ -203,6 +203,37 @@ impl<E: SigningEngine> RequestVerifier<E> {
         request: &Request<'_>,
         keys: &P,
     ) -> Result<Verified, VerifyError> {
+        Ok(self.verify_keyed(request, keys).await?.0)
+    }
+
+    /// Verifies the seed request of a stream as [`RequestVerifier::verify`]
+    /// does, and when its payload is a signed `aws-chunked` literal
+    /// (`STREAMING-AWS4-*-PAYLOAD[-TRAILER]`) also returns the checker of the
+    /// chunk and trailer signatures that follow, bound to the key the seed
+    /// was verified with. Feed it to a `sigv4kit::stream` verifier (or the
+    /// `http_body` one of `integrations::http`).
+    ///
+    /// # Errors
+    /// As [`RequestVerifier::verify`].
+    pub async fn verify_seed<P: KeyProvider + ?Sized>(
+        &self,
+        request: &Request<'_>,
+        keys: &P,
+    ) -> Result<VerifiedSeed, VerifyError> {
+        let (verified, key) = self.verify_keyed(request, keys).await?;
+        let chain = if signs_chunks(&verified.payload) {
+            Some(self.chain_verifier(&verified, &key)?)
+        } else {
+            None
+        };
+        Ok(VerifiedSeed { verified, chain })
+    }
+
+    async fn verify_keyed<P: KeyProvider + ?Sized>(
+        &self,
+        request: &Request<'_>,
+        keys: &P,
+    ) -> Result<(Verified, VerifyingKey), VerifyError> {
         self.policy.limits.check(request)?;
         let signature = RequestSignature::from_request(request)?;
         check_claims(signature.algorithm, request, &signature, &self.policy)?;
@@ -216,7 +247,42 @@ impl<E: SigningEngine> RequestVerifier<E> {
             .ok_or_else(|| VerifyError::UnknownAccessKey {
                 access_key_id: access_key_id.to_owned(),
             })?;
-        self.verify_with_key(request, &signature, &key)
+        let verified = self.verify_with_key(request, &signature, &key)?;
+        Ok((verified, key))
+    }
+
+    /// The checker of the chunk, trailer or event signatures that follow the
+    /// seed `verified`, with the `key` it was verified with.
+    ///
+    /// # Errors
+    /// [`VerifyError::WrongKeyType`] when `key` cannot check the seed's
+    /// algorithm; key derivation failures.
+    pub fn chain_verifier(
+        &self,
+        verified: &Verified,
+        key: &VerifyingKey,
+    ) -> Result<Box<dyn ChainVerifier>, VerifyError> {
+        match (verified.algorithm, key) {
+            (Algorithm::Sigv4, VerifyingKey::Secret(secret)) => {
+                self.hmac.chain_verifier(verified, secret)
+            }
+            (Algorithm::Sigv4, VerifyingKey::PublicKey(_)) => Err(VerifyError::WrongKeyType {
+                algorithm: Algorithm::Sigv4,
+                reason: "SigV4 is checked with the secret access key; a public key verifies SigV4A only",
+            }),
+            (Algorithm::Sigv4a, VerifyingKey::PublicKey(public_key)) => {
+                self.ecdsa.chain_verifier(verified, public_key)
+            }
+            (Algorithm::Sigv4a, VerifyingKey::Secret(secret)) => {
+                let public_key = self
+                    .ecdsa
+                    .public_key_for_secret(&verified.access_key_id, secret)
+                    .map_err(|error| VerifyError::Crypto {
+                        reason: error.to_string(),
+                    })?;
+                self.ecdsa.chain_verifier(verified, &public_key)
+            }
+        }
     }
 
     /// Checks `request`, whose signature was read with
@@ -252,6 +318,30 @@ impl<E: SigningEngine> RequestVerifier<E> {
             }
         }
     }
+}
+
+/// A verified seed request, and the checker of the chunk signatures that
+/// follow it when it announced a signed `aws-chunked` body.
+#[derive(Debug)]
+pub struct VerifiedSeed {
+    /// Who signed the seed, and what it covers.
+    pub verified: Verified,
+    /// The checker of the chunk and trailer signatures; `None` unless the
+    /// payload is a signed `aws-chunked` literal.
+    pub chain: Option<Box<dyn ChainVerifier>>,
+}
+
+/// Whether `payload` announces chunk signatures to check.
+fn signs_chunks(payload: &sigv4kit_canon::CanonicalPayload) -> bool {
+    use sigv4kit_canon::StreamingPayload;
+    [
+        StreamingPayload::Sigv4Chunked,
+        StreamingPayload::Sigv4ChunkedTrailer,
+        StreamingPayload::Sigv4aChunked,
+        StreamingPayload::Sigv4aChunkedTrailer,
+    ]
+    .iter()
+    .any(|literal| literal.as_str() == payload.as_str())
 }
 
 /// Verifies `request` under `policy` with keys from `keys`: reads the

@@ -39,6 +39,9 @@ use sigv4kit_canon::{AmzDate, Header, Payload};
 use sigv4kit_ecdsa::SigningEngine;
 use sigv4kit_signer::{Credentials, SigningError, SigningOutput, Verified, VerifyError};
 
+use sigv4kit_stream::{ChunkedEncoder, ChunkedUpload};
+
+pub use super::chunked::{ChunkedBody, ChunkedBodyError};
 use crate::config::{RequestSigner, SignRequestError};
 use crate::preset::Transport;
 use crate::verify::{KeyProvider, RequestVerifier};
@@ -127,6 +130,50 @@ pub fn sign_http_parts_with(
 ) -> Result<SigningOutput, HttpSignError> {
     let additions = RequestHead::of_parts(parts).sign(signer, payload, credentials, time)?;
     Ok(additions.apply_to(&mut parts.headers))
+}
+
+/// Signs `request` now, with credentials from the signer's provider, as the
+/// seed of the `aws-chunked` upload `upload`, and wraps its body in the
+/// [`ChunkedBody`] that encodes and signs it as it is sent. The request's
+/// `Content-Length` becomes the encoded length. Plan the upload with
+/// [`RequestSigner::chunked_upload`] from the body's length.
+pub async fn sign_chunked_http_request<B>(
+    signer: &RequestSigner,
+    request: Request<B>,
+    upload: &ChunkedUpload,
+) -> Result<Request<ChunkedBody<B>>, HttpSignError> {
+    let (credentials, time) = credentials_now(signer).await?;
+    sign_chunked_http_request_with(signer, request, upload, &credentials, time)
+}
+
+/// [`sign_chunked_http_request`] with `credentials` at `time`,
+/// synchronously.
+pub fn sign_chunked_http_request_with<B>(
+    signer: &RequestSigner,
+    request: Request<B>,
+    upload: &ChunkedUpload,
+    credentials: &Credentials,
+    time: AmzDate,
+) -> Result<Request<ChunkedBody<B>>, HttpSignError> {
+    let (mut parts, body) = request.into_parts();
+    let encoder = sign_chunked_http_parts_with(signer, &mut parts, upload, credentials, time)?;
+    Ok(Request::from_parts(parts, ChunkedBody::new(body, encoder)))
+}
+
+/// Signs the head of a request in place as the seed of `upload`, with
+/// `credentials` at `time`; returns the encoder of its body, for a
+/// [`ChunkedBody`] or a hand-written sender.
+pub fn sign_chunked_http_parts_with(
+    signer: &RequestSigner,
+    parts: &mut Parts,
+    upload: &ChunkedUpload,
+    credentials: &Credentials,
+    time: AmzDate,
+) -> Result<ChunkedEncoder, HttpSignError> {
+    let (additions, encoder) =
+        RequestHead::of_parts(parts).sign_chunked(signer, upload, credentials, time)?;
+    additions.apply_to(&mut parts.headers);
+    Ok(encoder)
 }
 
 /// Verifies a received `request` whose body is `body`, with keys from
@@ -277,6 +324,38 @@ impl<'a> RequestHead<'a> {
             set.push((name_bytes, header_value(name, value)?));
         }
         Ok(SignatureHeaders { set, output })
+    }
+
+    /// Signs this head as the seed of `upload`: the headers to set (the
+    /// plan's and the signature's), and the encoder of the body.
+    pub(crate) fn sign_chunked(
+        &self,
+        signer: &RequestSigner,
+        upload: &ChunkedUpload,
+        credentials: &Credentials,
+        time: AmzDate,
+    ) -> Result<(SignatureHeaders, ChunkedEncoder), HttpSignError> {
+        if self.authority.is_none() && !self.headers.contains_key(HOST) {
+            return Err(HttpSignError::MissingHost);
+        }
+        let mut headers = self.canonical_headers();
+        headers.retain(|header| !is_signature_header(header.name));
+        let request = sigv4kit_canon::Request::new(self.method, self.target, &headers);
+        let seed = signer.sign_chunked_with(&request, upload, credentials, time)?;
+
+        let mut set = Vec::with_capacity(10);
+        if self.version < Version::HTTP_2
+            && let Some(host) = self.host_to_send()
+        {
+            set.push((HOST, header_value("Host", host)?));
+        }
+        for (name, value) in seed.headers() {
+            let name_bytes = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| HttpSignError::InvalidHeaderValue { name })?;
+            set.push((name_bytes, header_value(name, value)?));
+        }
+        let (output, encoder) = seed.into_parts();
+        Ok((SignatureHeaders { set, output }, encoder))
     }
 
     async fn verify<E, P>(

@@ -9,7 +9,8 @@
 //!
 //! - `http` ([`http`](self::http)): sign an `http::Request` in place and
 //!   verify one. The other two are built on it, so that every integration
-//!   adds, replaces and reads the signature headers the same way.
+//!   adds, replaces and reads the signature headers the same way. It also
+//!   sends a body `aws-chunked` ([`ChunkedBody`](self::http::ChunkedBody)).
 //! - `tower` ([`tower`](self::tower)): a [`SignLayer`](self::tower::SignLayer)
 //!   for clients (hyper, tonic) and a
 //!   [`VerifyLayer`](self::tower::VerifyLayer) for servers (axum, hyper),
@@ -22,6 +23,8 @@
 //! payload rules come from configuration, never from the integration.
 //! `docs/INTEGRATIONS.md` shows each one in a few lines.
 
+#[cfg(feature = "http")]
+mod chunked;
 #[cfg(feature = "http")]
 pub mod http;
 #[cfg(feature = "reqwest")]

@@ -19,8 +19,9 @@ use reqwest_middleware::{Middleware, Next};
 use sigv4kit_canon::{AmzDate, Payload};
 use sigv4kit_signer::{Credentials, SigningOutput};
 
-use super::http::{HttpSignError, RequestHead, credentials_now, transport_of};
+use super::http::{ChunkedBody, HttpSignError, RequestHead, credentials_now, transport_of};
 use crate::config::RequestSigner;
+use crate::streaming::ChunkedUploads;
 
 /// Signs each request with a [`RequestSigner`].
 ///
@@ -37,12 +38,25 @@ use crate::config::RequestSigner;
 #[derive(Debug, Clone)]
 pub struct SigningMiddleware {
     signer: RequestSigner,
+    chunked: Option<ChunkedUploads>,
 }
 
 impl SigningMiddleware {
     /// A middleware signing with `signer`.
     pub fn new(signer: RequestSigner) -> Self {
-        Self { signer }
+        Self {
+            signer,
+            chunked: None,
+        }
+    }
+
+    /// The same middleware sending every non-empty body of exactly known
+    /// length (bytes, or a stream whose length it reports) `aws-chunked`,
+    /// signed chunk by chunk as `chunked` plans it, instead of hashing it
+    /// whole first.
+    pub fn with_chunked_uploads(mut self, chunked: ChunkedUploads) -> Self {
+        self.chunked = Some(chunked);
+        self
     }
 
     /// Signs `request` now, in place, with credentials from the signer's
@@ -59,6 +73,15 @@ impl SigningMiddleware {
         credentials: &Credentials,
         time: AmzDate,
     ) -> Result<SigningOutput, HttpSignError> {
+        let chunked_length = self.chunked.and_then(|_| {
+            request
+                .body()
+                .and_then(|body| http_body::Body::size_hint(body).exact())
+                .filter(|length| *length > 0)
+        });
+        if let (Some(chunked), Some(length)) = (self.chunked, chunked_length) {
+            return self.sign_chunked_with(request, &chunked, length, credentials, time);
+        }
         let payload = match request.body() {
             None => Payload::Bytes(&[]),
             Some(body) => match body.as_bytes() {
@@ -68,18 +91,7 @@ impl SigningMiddleware {
                     .payload_for_streaming_body(transport_of(Some(request.url().scheme())))?,
             },
         };
-        let url = request.url();
-        let target = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_owned(),
-        };
-        // `Url` drops a port that is the scheme's default, as the `Host`
-        // reqwest would send does.
-        let authority = match (url.host_str(), url.port()) {
-            (Some(host), Some(port)) => Some(format!("{host}:{port}")),
-            (Some(host), None) => Some(host.to_owned()),
-            (None, _) => None,
-        };
+        let (target, authority) = target_and_authority(request);
         let head = RequestHead {
             method: request.method().as_str(),
             target: &target,
@@ -90,6 +102,48 @@ impl SigningMiddleware {
         let additions = head.sign(&self.signer, payload, credentials, time)?;
         Ok(additions.apply_to(request.headers_mut()))
     }
+
+    fn sign_chunked_with(
+        &self,
+        request: &mut Request,
+        chunked: &ChunkedUploads,
+        length: u64,
+        credentials: &Credentials,
+        time: AmzDate,
+    ) -> Result<SigningOutput, HttpSignError> {
+        let upload = chunked.plan(&self.signer, length);
+        let (target, authority) = target_and_authority(request);
+        let head = RequestHead {
+            method: request.method().as_str(),
+            target: &target,
+            authority: authority.as_deref(),
+            version: request.version(),
+            headers: request.headers(),
+        };
+        let (additions, encoder) = head.sign_chunked(&self.signer, &upload, credentials, time)?;
+        let output = additions.apply_to(request.headers_mut());
+        if let Some(body) = request.body_mut().take() {
+            *request.body_mut() = Some(reqwest::Body::wrap(ChunkedBody::new(body, encoder)));
+        }
+        Ok(output)
+    }
+}
+
+/// The request target (path and query) and the authority `Host` carries.
+fn target_and_authority(request: &Request) -> (String, Option<String>) {
+    let url = request.url();
+    let target = match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    };
+    // `Url` drops a port that is the scheme's default, as the `Host`
+    // reqwest would send does.
+    let authority = match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => Some(format!("{host}:{port}")),
+        (Some(host), None) => Some(host.to_owned()),
+        (None, _) => None,
+    };
+    (target, authority)
 }
 
 #[async_trait::async_trait]

@@ -62,10 +62,12 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::http::{
-    HttpSignError, credentials_now, sign_http_parts_with, streamed_body_payload, verify_http_parts,
+    ChunkedBody, HttpSignError, credentials_now, sign_chunked_http_parts_with,
+    sign_http_parts_with, streamed_body_payload, verify_http_parts,
 };
 use crate::config::{RequestSigner, SignRequestError};
 use crate::preset::PayloadPolicy;
+use crate::streaming::ChunkedUploads;
 use crate::verify::{KeyProvider, RequestVerifier};
 
 /// The error type bodies and services box theirs into.
@@ -78,6 +80,7 @@ type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 pub struct SignLayer {
     signer: RequestSigner,
     max_buffered_body: u64,
+    chunked: Option<ChunkedUploads>,
 }
 
 impl SignLayer {
@@ -89,7 +92,16 @@ impl SignLayer {
         Self {
             signer,
             max_buffered_body: Self::DEFAULT_MAX_BUFFERED_BODY,
+            chunked: None,
         }
+    }
+
+    /// The same layer sending every non-empty body of exactly known length
+    /// `aws-chunked`, signed chunk by chunk as `chunked` plans it, instead
+    /// of reading it to hash it. This is how large S3 uploads are sent.
+    pub fn with_chunked_uploads(mut self, chunked: ChunkedUploads) -> Self {
+        self.chunked = Some(chunked);
+        self
     }
 
     /// The same layer collecting bodies of at most `bytes` to hash them;
@@ -108,6 +120,7 @@ impl<S> Layer<S> for SignLayer {
             inner,
             signer: self.signer.clone(),
             max_buffered_body: self.max_buffered_body,
+            chunked: self.chunked,
         }
     }
 }
@@ -119,6 +132,7 @@ pub struct SignService<S> {
     inner: S,
     signer: RequestSigner,
     max_buffered_body: u64,
+    chunked: Option<ChunkedUploads>,
 }
 
 /// Why a [`SignService`] call failed.
@@ -164,10 +178,23 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let signer = self.signer.clone();
         let max_buffered_body = self.max_buffered_body;
+        let chunked = self.chunked;
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
             let streamed_payload = streamed_body_payload(&signer, &parts.uri);
             let (credentials, time) = credentials_now(&signer).await?;
+            if let Some(chunked) = chunked
+                && let Some(length) = body.size_hint().exact().filter(|length| *length > 0)
+            {
+                let upload = chunked.plan(&signer, length);
+                let encoder =
+                    sign_chunked_http_parts_with(&signer, &mut parts, &upload, &credentials, time)?;
+                let body = SignedBody::chunked(ChunkedBody::new(body, encoder));
+                return inner
+                    .call(Request::from_parts(parts, body))
+                    .await
+                    .map_err(SignServiceError::Inner);
+            }
             let mut sign = |payload: Payload<'_>| {
                 sign_http_parts_with(&signer, &mut parts, payload, &credentials, time)
             };
@@ -209,8 +236,9 @@ fn clamp_to_usize(bytes: u64) -> usize {
 }
 
 pin_project! {
-    /// The body a [`SignService`] sends: the bytes it read to hash them, or
-    /// the caller's body, streamed unread.
+    /// The body a [`SignService`] sends: the bytes it read to hash them, the
+    /// caller's body streamed unread, or the caller's body sent
+    /// `aws-chunked`.
     pub struct SignedBody<B> {
         #[pin]
         kind: SignedBodyKind<B>,
@@ -227,6 +255,10 @@ pin_project! {
         Streamed {
             #[pin]
             body: B,
+        },
+        Chunked {
+            #[pin]
+            body: ChunkedBody<B>,
         },
     }
 }
@@ -247,6 +279,17 @@ impl<B> SignedBody<B> {
         }
     }
 
+    fn chunked(body: ChunkedBody<B>) -> Self {
+        Self {
+            kind: SignedBodyKind::Chunked { body },
+        }
+    }
+
+    /// Whether the body is sent `aws-chunked`.
+    pub fn is_chunked(&self) -> bool {
+        matches!(self.kind, SignedBodyKind::Chunked { .. })
+    }
+
     /// Whether the body was read and hashed (not streamed).
     pub fn is_buffered(&self) -> bool {
         matches!(self.kind, SignedBodyKind::Buffered { .. })
@@ -261,18 +304,25 @@ impl<B> fmt::Debug for SignedBody<B> {
                 .field("len", &data.as_ref().map_or(0, Bytes::len))
                 .finish(),
             SignedBodyKind::Streamed { .. } => f.write_str("SignedBody::Streamed"),
+            SignedBodyKind::Chunked { body } => {
+                f.debug_tuple("SignedBody::Chunked").field(body).finish()
+            }
         }
     }
 }
 
-impl<B: Body<Data = Bytes>> Body for SignedBody<B> {
+impl<B> Body for SignedBody<B>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
     type Data = Bytes;
-    type Error = B::Error;
+    type Error = BoxError;
 
     fn poll_frame(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         match self.project().kind.project() {
             SignedBodyProjection::Buffered { data, trailers } => {
                 if let Some(data) = data.take().filter(|data| !data.is_empty()) {
@@ -284,7 +334,12 @@ impl<B: Body<Data = Bytes>> Body for SignedBody<B> {
                         .map(|trailers| Ok(Frame::trailers(trailers))),
                 )
             }
-            SignedBodyProjection::Streamed { body } => body.poll_frame(cx),
+            SignedBodyProjection::Streamed { body } => body
+                .poll_frame(cx)
+                .map(|frame| frame.map(|frame| frame.map_err(Into::into))),
+            SignedBodyProjection::Chunked { body } => body
+                .poll_frame(cx)
+                .map(|frame| frame.map(|frame| frame.map_err(Into::into))),
         }
     }
 
@@ -294,6 +349,7 @@ impl<B: Body<Data = Bytes>> Body for SignedBody<B> {
                 data.as_ref().is_none_or(Bytes::is_empty) && trailers.is_none()
             }
             SignedBodyKind::Streamed { body } => body.is_end_stream(),
+            SignedBodyKind::Chunked { body } => body.is_end_stream(),
         }
     }
 
@@ -303,6 +359,7 @@ impl<B: Body<Data = Bytes>> Body for SignedBody<B> {
                 SizeHint::with_exact(data.as_ref().map_or(0, |data| data.len() as u64))
             }
             SignedBodyKind::Streamed { body } => body.size_hint(),
+            SignedBodyKind::Chunked { body } => body.size_hint(),
         }
     }
 }
