@@ -25,6 +25,8 @@ pub mod chain;
 pub mod checksum;
 pub mod encode;
 pub mod error;
+pub mod event;
+pub mod read;
 pub mod upload;
 
 pub use chain::{
@@ -33,4 +35,6 @@ pub use chain::{
 pub use checksum::{ChecksumAlgorithm, Checksummer};
 pub use encode::{CHUNK_END, ChunkHeader, ChunkedEncoder};
 pub use error::ChunkedError;
+pub use event::{EventStreamDecoder, EventStreamError, EventStreamSigner, EventStreamVerifier};
+pub use read::ChunkedReader;
 pub use upload::{ChunkSigning, ChunkSize, ChunkedUpload};
