@@ -33,7 +33,7 @@ echo "live-differential: seed $seed, $count cases (replay: SIGV4_VECTORS_SEED=$s
 out=$(mktemp -t sigv4kit-vectors.XXXXXX.jsonl)
 trap 'rm -f "$out"' EXIT
 "$python" vectors/generate.py --seed "$seed" --count "$count" --out "$out"
-if ! SIGV4_VECTORS="$out" cargo test -p sigv4kit --test vectors; then
+if ! SIGV4_VECTORS="$out" cargo test --workspace --test vectors; then
     echo "live-differential: FAILED with seed $seed (replay: SIGV4_VECTORS_SEED=$seed $0)" >&2
     exit 1
 fi
