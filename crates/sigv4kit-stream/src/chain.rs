@@ -244,7 +244,7 @@ fn signature_from_hex(hex: &str) -> Result<Signature, SigningError> {
         reason: "the seed signature is not hex of at most 72 bytes".to_owned(),
     };
     if hex.is_empty()
-        || hex.len() % 2 != 0
+        || !hex.len().is_multiple_of(2)
         || hex.len() > 2 * sigv4kit_signer::signature::MAX_SIGNATURE_BYTES
     {
         return Err(malformed());
