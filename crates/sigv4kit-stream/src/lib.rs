@@ -23,18 +23,22 @@
 
 pub mod chain;
 pub mod checksum;
+pub mod decode;
 pub mod encode;
 pub mod error;
 pub mod event;
 pub mod read;
 pub mod upload;
+pub mod verify;
 
 pub use chain::{
     CheckingChain, SigningChain, canonical_trailers, strip_padding, written_signature,
 };
 pub use checksum::{ChecksumAlgorithm, Checksummer};
+pub use decode::{ChunkedDecoder, ChunkedEvent, DecodeError, FramePart, StreamLimits};
 pub use encode::{CHUNK_END, ChunkHeader, ChunkedEncoder};
 pub use error::ChunkedError;
 pub use event::{EventStreamDecoder, EventStreamError, EventStreamSigner, EventStreamVerifier};
 pub use read::ChunkedReader;
 pub use upload::{ChunkSigning, ChunkSize, ChunkedUpload};
+pub use verify::{ChunkedVerifier, StreamExpectations, StreamVerifyError, VerifiedStream};
