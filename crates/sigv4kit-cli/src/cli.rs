@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sigv4kit::canon::Algorithm;
+use sigv4kit::stream::{ChecksumAlgorithm, ChunkSize};
 
 const ROOT_EXAMPLES: &str = "\
 Examples:
@@ -235,7 +236,16 @@ Examples:
 
   # Upload a file without reading it into memory: over HTTPS the s3 preset
   # signs UNSIGNED-PAYLOAD and streams it; elsewhere it is read and hashed
-  sigv4 send -X PUT https://bucket.s3.us-west-2.amazonaws.com/big.iso --data-binary @big.iso";
+  sigv4 send -X PUT https://bucket.s3.us-west-2.amazonaws.com/big.iso --data-binary @big.iso
+
+  # The same upload aws-chunked: every 64 KiB chunk signed, and a CRC32C
+  # trailer S3 checks and stores with the object
+  sigv4 send -X PUT https://bucket.s3.us-west-2.amazonaws.com/big.iso --data-binary @big.iso \\
+      --chunked --checksum crc32c
+
+  # Chunks of 1 MiB, signed with SigV4A
+  sigv4 send --algorithm sigv4a -X PUT https://bucket.s3.us-west-2.amazonaws.com/big.iso \\
+      --data-binary @big.iso --chunked --chunk-size 1048576";
 
 const EXPLAIN_EXAMPLES: &str = "\
 Examples:
@@ -346,6 +356,57 @@ pub struct SendArgs {
     /// Exit with status 1 when the server answers 400 or above.
     #[arg(long)]
     pub fail: bool,
+    /// The `aws-chunked` upload options.
+    #[command(flatten)]
+    pub chunked: ChunkedOptions,
+}
+
+/// `send --chunked`: the body as `aws-chunked`, each chunk signed.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Chunked upload (aws-chunked)")]
+pub struct ChunkedOptions {
+    /// Send the body aws-chunked: each chunk signed with the configured
+    /// algorithm (SigV4 or SigV4A), chained from the request's signature.
+    /// A @FILE body is streamed from the file, never read whole.
+    #[arg(long, conflicts_with = "payload_hash")]
+    pub chunked: bool,
+    /// The size of every chunk but the last, in bytes, from 8192 (8 KiB) to
+    /// 16777216 (16 MiB) [default: 65536].
+    #[arg(long, value_name = "BYTES", value_parser = parse_chunk_size)]
+    pub chunk_size: Option<ChunkSize>,
+    /// Add a trailing checksum of the body, the x-amz-checksum-* trailer:
+    /// crc32, crc32c, crc64nvme, sha1 or sha256.
+    #[arg(long, value_name = "ALGORITHM", value_parser = parse_checksum)]
+    pub checksum: Option<ChecksumAlgorithm>,
+}
+
+impl ChunkedOptions {
+    /// The chunked-only option given without `--chunked`, if any: it would
+    /// otherwise be silently ignored.
+    pub fn without_chunked(&self) -> Option<&'static str> {
+        if self.chunked {
+            None
+        } else if self.checksum.is_some() {
+            Some("--checksum")
+        } else if self.chunk_size.is_some() {
+            Some("--chunk-size")
+        } else {
+            None
+        }
+    }
+}
+
+fn parse_chunk_size(bytes: &str) -> Result<ChunkSize, String> {
+    let bytes: usize = bytes
+        .parse()
+        .map_err(|_| format!("{bytes:?} is not a number of bytes"))?;
+    ChunkSize::new(bytes).map_err(|error| error.to_string())
+}
+
+fn parse_checksum(name: &str) -> Result<ChecksumAlgorithm, String> {
+    ChecksumAlgorithm::from_name(name).ok_or_else(|| {
+        format!("{name:?} is not a checksum: crc32, crc32c, crc64nvme, sha1 or sha256")
+    })
 }
 
 /// `sigv4 explain`.
