@@ -354,6 +354,7 @@ fn bench_sigv4_key_derivation(c: &mut Criterion) {
 }
 
 mod sigv4a;
+mod streaming;
 mod verify;
 
 criterion_group!(
@@ -365,6 +366,7 @@ criterion_group!(
     sigv4a::bench_ecdsa_floors,
     sigv4a::bench_sigv4a_verify,
     sigv4a::bench_sigv4a_key_derivation,
-    verify::bench_verification
+    verify::bench_verification,
+    streaming::bench_chunked
 );
 criterion_main!(benches);

@@ -2,11 +2,16 @@
 """Builds the fuzz seed corpora from the AWS signing suite and the project's
 own vectors, where they lie. The corpora go to fuzz/corpus/<target>/ (ignored
 by git): the suite is read, never copied into the repository."""
+import base64
 import hashlib
+import hmac
 import json
 import os
 import pathlib
+import struct
 import sys
+import time
+import zlib
 
 root = pathlib.Path(__file__).resolve().parent.parent
 suite = pathlib.Path(os.environ.get("SIGV4_TEST_SUITE", root / "../shared/vectors/aws-signing-test-suite"))
@@ -152,5 +157,154 @@ for variant in [
     "not a canonical request",
 ]:
     put("explain", (base + "\0" + variant).encode())
+
+# aws_chunked_decoder: its input is a shape byte (bits 0-2 the number of cut
+# lengths, bit 4 the mode, bits 5-6 the payload: 0 SigV4, 1 SigV4 with a
+# trailer, 2 unsigned), two little-endian bytes, a change byte, the cuts, then
+# the bytes. Under 4 KiB each (fuzz.sh's -max_len), chunks of at most 4 KiB
+# (the target's limits).
+def crc32c(data):
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xFFFFFFFF
+
+
+assert crc32c(b"123456789") == 0xE3069283
+
+
+def chunked_body(chunks, signature=None, trailers=(), trailer_signature=None):
+    """An aws-chunked body: each chunk's header (with `signature` as its
+    chunk-signature, if any), data and CRLF, the final chunk, the trailers."""
+    extension = b";chunk-signature=" + signature if signature else b""
+    body = b""
+    for data in list(chunks) + [b""]:
+        body += b"%x" % len(data) + extension + b"\r\n" + data + (b"\r\n" if data else b"")
+    for name, value in trailers:
+        body += name + b":" + value + b"\r\n"
+    if trailer_signature:
+        body += b"x-amz-trailer-signature:" + trailer_signature + b"\r\n"
+    return body + b"\r\n"
+
+
+def chunked_input(payload, number, body, changed=False, change=0, cuts=b""):
+    shape = len(cuts) | (0x10 if changed else 0) | payload << 5
+    return bytes([shape]) + struct.pack("<H", number) + bytes([change]) + cuts + body
+
+
+# Arbitrary-bytes mode: the layout of the S3 documentation's example (a full
+# chunk, a short one, the final one), scaled down, with the example's
+# signatures. These must not verify: the target fails if arbitrary bytes pass
+# as a signed body. The unsigned body carries its true CRC32C and verifies.
+data = [b"a" * 0x400, b"a" * 0x40]
+s3_signature = b"ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648"
+sigv4a_signature = b"3045022100" + b"ab" * 33 + b"0220" + b"cd" * 32
+sigv4a_padded = sigv4a_signature.ljust(144, b"*")
+checksum = base64.b64encode(struct.pack(">I", crc32c(b"".join(data))))
+trailer = [(b"x-amz-checksum-crc32c", checksum)]
+length = sum(map(len, data))
+for payload, body in [
+    (0, chunked_body(data, s3_signature)),
+    (1, chunked_body(data, s3_signature, trailer, s3_signature)),
+    (2, chunked_body(data, None, trailer)),
+    (0, chunked_body(data, sigv4a_padded)),
+    (1, chunked_body(data, sigv4a_padded, trailer, sigv4a_padded)),
+]:
+    put("aws_chunked_decoder", chunked_input(payload, length, body))
+    put("aws_chunked_decoder", chunked_input(payload, length, body, cuts=bytes([0, 16, 200])))
+# Encoded-body mode: the target encodes and signs the body itself, changes
+# the byte at the position by XOR with the change byte (0: none).
+text = b"The quick brown fox jumps over the lazy dog.\n" * 20
+for payload in [0, 1, 2]:
+    put("aws_chunked_decoder", chunked_input(payload, 0, text, changed=True))
+    put("aws_chunked_decoder", chunked_input(payload, 50, text, changed=True, change=1, cuts=bytes([99])))
+
+
+# event_stream_decoder: a shape byte (bits 0-3 the number of cut lengths, bit
+# 4 any event date), the cuts, then the stream: messages as the event-stream
+# framing writes them. Envelopes are signed in the chain of the target's seed
+# request (the AWS CRT's known answers, event-stream-sigv4.json).
+def event_header(name, kind, value):
+    return bytes([len(name)]) + name + bytes([kind]) + value
+
+
+def event_message(headers, payload):
+    headers = b"".join(headers)
+    prelude = struct.pack(">II", 16 + len(headers) + len(payload), len(headers))
+    message = prelude + struct.pack(">I", zlib.crc32(prelude)) + headers + payload
+    return message + struct.pack(">I", zlib.crc32(message))
+
+
+def string_header(name, value):
+    return event_header(name, 7, struct.pack(">H", len(value)) + value)
+
+
+def hmac_sha256(key, data):
+    return hmac.new(key, data, hashlib.sha256).digest()
+
+
+event_key = b"AWS4secret"
+for part in [b"19810116", b"us-east-1", b"demo", b"aws4_request"]:
+    event_key = hmac_sha256(event_key, part)
+
+
+def envelopes(payloads, first_second=1):
+    """Each payload in a signed envelope, one second apart from
+    `first_second` after the seed's 1981-01-16T06:30:00Z."""
+    previous = "e1d8e8c8815e60969f2a34765c9a15945ffc0badbaa4b7e3b163ea19131e949b"
+    stream = []
+    for second, payload in enumerate(payloads, 348_474_600 + first_second):
+        date = event_header(b":date", 8, struct.pack(">q", second * 1000))
+        string_to_sign = "\n".join([
+            "AWS4-HMAC-SHA256-PAYLOAD",
+            time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(second)),
+            "19810116/us-east-1/demo/aws4_request",
+            previous,
+            hashlib.sha256(date).hexdigest(),
+            hashlib.sha256(payload).hexdigest(),
+        ])
+        signature = hmac_sha256(event_key, string_to_sign.encode())
+        previous = signature.hex()
+        signature_header = event_header(b":chunk-signature", 6, struct.pack(">H", 32) + signature)
+        stream.append(event_message([signature_header, date], payload))
+    return stream
+
+
+known = envelopes([b"A", b"B", b"C", b""])
+assert known[0][32:64] == bytes.fromhex("7aabf85b765e6a4d0d500b6e968657b14726fa3e1eb7e839302728ffd77629a5"), \
+    "the envelopes' signing must reproduce the CRT's first event signature"
+events = [
+    event_message([
+        string_header(b":message-type", b"event"),
+        string_header(b":event-type", b"AudioEvent"),
+        string_header(b":content-type", b"application/octet-stream"),
+    ], bytes(range(64))),
+    event_message([string_header(b":message-type", b"event"), string_header(b":event-type", b"End")], b""),
+]
+every_header_type = event_message([
+    event_header(b"true", 0, b""),
+    event_header(b"false", 1, b""),
+    event_header(b"byte", 2, b"\x7f"),
+    event_header(b"short", 3, struct.pack(">h", -2)),
+    event_header(b"int", 4, struct.pack(">i", 1 << 20)),
+    event_header(b"long", 5, struct.pack(">q", -(1 << 40))),
+    event_header(b"bytes", 6, struct.pack(">H", 3) + b"\0\1\2"),
+    string_header(b"string", b"caf\xc3\xa9"),
+    event_header(b"timestamp", 8, struct.pack(">q", 348_474_601_000)),
+    event_header(b"uuid", 9, bytes(range(16))),
+], b'{"json":true}')
+for stream in [
+    b"".join(known),  # the CRT's events: signatures verify, the payloads are not messages
+    b"".join(envelopes(events + [b""])),  # two events and the end, all verifying
+    b"".join(envelopes(events)),  # no end message
+    b"".join(envelopes(events + [b""], first_second=20 * 60)),  # past the default 15 min drift
+    every_header_type,
+    event_message([], b""),  # the smallest message
+    events[0] + events[1],  # unsigned messages
+]:
+    put("event_stream_decoder", b"\x00" + stream)
+    put("event_stream_decoder", b"\x13" + bytes([0, 11, 100]) + stream)
 
 print(f"fuzz-seeds: seeded from {count} requests and {signatures} signatures into {corpus}")
