@@ -187,13 +187,13 @@ impl RequestSigner {
             if name.eq_ignore_ascii_case("content-encoding") {
                 let given = String::from_utf8_lossy(header.value);
                 let given = given.trim();
-                if !given.is_empty() && !given.eq_ignore_ascii_case("aws-chunked") {
-                    if let Some(planned) = seed_headers
+                if !given.is_empty()
+                    && !given.eq_ignore_ascii_case("aws-chunked")
+                    && let Some(planned) = seed_headers
                         .iter_mut()
                         .find(|(planned, _)| *planned == "content-encoding")
-                    {
-                        planned.1 = format!("aws-chunked,{given}");
-                    }
+                {
+                    planned.1 = format!("aws-chunked,{given}");
                 }
                 continue;
             }

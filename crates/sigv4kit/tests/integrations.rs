@@ -10,7 +10,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use axum::Router;
-use axum::extract::Extension;
+use axum::extract::{DefaultBodyLimit, Extension};
 use axum::routing::any;
 use bytes::Bytes;
 use http::{Request, StatusCode};
@@ -19,14 +19,16 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use sigv4kit::canon::{Algorithm, AmzDate, RegionSet, Service};
+use sigv4kit::canon::{Algorithm, AmzDate, PayloadHash, RegionSet, Service};
 use sigv4kit::config::{RequestSigner, SignRequestError, SignerConfig};
 use sigv4kit::environment::MapEnvironment;
 use sigv4kit::integrations::http::{HttpSignError, sign_http_request};
 use sigv4kit::integrations::tower::{SignServiceError, SignedBody};
+use sigv4kit::stream::{ChecksumAlgorithm, ChunkSize};
 use sigv4kit::{
-    Credentials, Expiry, FixedClock, InMemoryKeyProvider, PresignRequest, RequestVerifier,
-    SignLayer, SigningMiddleware, VerifiedCaller, VerifyLayer, VerifyLimits, VerifyPolicy,
+    ChunkedUploads, Credentials, Expiry, FixedClock, InMemoryKeyProvider, PresignRequest,
+    RequestVerifier, SignLayer, SigningMiddleware, VerifiedCaller, VerifyLayer, VerifyLimits,
+    VerifyPolicy,
 };
 use tower::{Layer, ServiceExt};
 
@@ -42,6 +44,20 @@ async fn whoami(Extension(caller): Extension<VerifiedCaller>, body: Bytes) -> St
         caller.algorithm(),
         caller.body_is_signed(),
         String::from_utf8_lossy(&body)
+    )
+}
+
+/// What the upload handler answers: who signed, and the length and hash of
+/// the body it received.
+async fn received(Extension(caller): Extension<VerifiedCaller>, body: Bytes) -> String {
+    format!(
+        "{} {:?} body_signed={} payload={} length={} sha256={}",
+        caller.access_key_id(),
+        caller.algorithm(),
+        caller.body_is_signed(),
+        caller.verified().payload.as_str(),
+        body.len(),
+        PayloadHash::of(&body).to_hex()
     )
 }
 
@@ -63,6 +79,10 @@ fn server_keys() -> InMemoryKeyProvider {
 /// task ends with the test's runtime.
 async fn start_server(layer: VerifyLayer<InMemoryKeyProvider>) -> SocketAddr {
     let app = Router::new()
+        .route(
+            "/uploads/{*path}",
+            any(received).layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
         .route("/", any(whoami))
         .route("/{*path}", any(whoami))
         .layer(layer);
@@ -654,4 +674,164 @@ async fn an_s3_presigned_get_through_a_multi_region_access_point_is_accepted() {
         text.starts_with(&format!("{ACCESS_KEY_ID} Sigv4a body_signed=false")),
         "{text}"
     );
+}
+
+/// Five MiB and a bit, so that the last chunk is short.
+fn upload_body() -> Vec<u8> {
+    (0..5 * 1024 * 1024 + 1234)
+        .map(|index: usize| (index.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect()
+}
+
+/// What the server answers for `body`, received `aws-chunked` and signed
+/// with `algorithm`, with a trailer or not.
+fn expected_reception(algorithm: Algorithm, trailer: bool, body: &[u8]) -> String {
+    let payload = match (algorithm, trailer) {
+        (Algorithm::Sigv4, false) => "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+        (Algorithm::Sigv4, true) => "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+        (Algorithm::Sigv4a, false) => "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
+        (Algorithm::Sigv4a, true) => "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
+    };
+    format!(
+        "{ACCESS_KEY_ID} {algorithm:?} body_signed=true payload={payload} length={} sha256={}",
+        body.len(),
+        PayloadHash::of(body).to_hex()
+    )
+}
+
+#[tokio::test]
+async fn the_reqwest_middleware_uploads_five_mib_aws_chunked_under_both_algorithms() {
+    let address = default_server().await;
+    let body = upload_body();
+    for (algorithm, chunked, trailer) in [
+        (Algorithm::Sigv4, ChunkedUploads::new(), false),
+        (Algorithm::Sigv4a, ChunkedUploads::new(), false),
+        (
+            Algorithm::Sigv4a,
+            ChunkedUploads::new().with_checksum(ChecksumAlgorithm::Crc32c),
+            true,
+        ),
+        (
+            Algorithm::Sigv4,
+            ChunkedUploads::new()
+                .with_chunk_size(ChunkSize::new(256 * 1024).unwrap())
+                .with_checksum(ChecksumAlgorithm::Sha256),
+            true,
+        ),
+    ] {
+        let client = reqwest_middleware::ClientBuilder::new(reqwest_client())
+            .with(
+                SigningMiddleware::new(signer_for("example", algorithm))
+                    .with_chunked_uploads(chunked),
+            )
+            .build();
+        let response = client
+            .put(format!("http://{address}/uploads/big.bin"))
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{algorithm:?} {chunked:?}: {text}");
+        assert_eq!(
+            text,
+            expected_reception(algorithm, trailer, &body),
+            "{chunked:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_sign_layer_sends_known_length_bodies_aws_chunked() {
+    let address = default_server().await;
+    let body = upload_body();
+    for algorithm in BOTH {
+        let client = SignLayer::new(signer_for("example", algorithm))
+            .with_chunked_uploads(ChunkedUploads::new().with_checksum(ChecksumAlgorithm::Crc64Nvme))
+            .layer(hyper_client::<SignedBody<Full<Bytes>>>());
+        let request = Request::put(format!("http://{address}/uploads/big.bin"))
+            .body(Full::new(Bytes::from(body.clone())))
+            .unwrap();
+        let (status, text) = text_of(client.oneshot(request).await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{algorithm:?}: {text}");
+        assert_eq!(text, expected_reception(algorithm, true, &body));
+    }
+}
+
+/// Sends `encoded` as the body of a request whose head `signer` signed as
+/// the seed of `upload`; the server's answer.
+async fn send_chunked(
+    address: SocketAddr,
+    signer: &RequestSigner,
+    upload: &sigv4kit::stream::ChunkedUpload,
+    tamper: impl FnOnce(&mut Vec<u8>),
+    body: &[u8],
+) -> (StatusCode, String) {
+    let credentials = Credentials::new(ACCESS_KEY_ID, SECRET, None).unwrap();
+    let mut parts = Request::put(format!("http://{address}/uploads/tampered.bin"))
+        .body(())
+        .unwrap()
+        .into_parts()
+        .0;
+    let mut encoder = sigv4kit::integrations::http::sign_chunked_http_parts_with(
+        signer,
+        &mut parts,
+        upload,
+        &credentials,
+        signer.now().unwrap(),
+    )
+    .unwrap();
+    let mut encoded = encoder.encode_all(body).unwrap();
+    tamper(&mut encoded);
+    let request = Request::from_parts(parts, encoded);
+    let (status, _, text) = send(request).await;
+    (status, text)
+}
+
+#[tokio::test]
+async fn tampered_chunked_bodies_are_refused_with_their_codes() {
+    let address = default_server().await;
+    let body = vec![b'x'; 20_000];
+    for algorithm in BOTH {
+        let signer = signer_for("example", algorithm);
+        let upload = signer
+            .chunked_upload(body.len() as u64)
+            .with_chunk_size(ChunkSize::new(8192).unwrap())
+            .with_checksum(ChecksumAlgorithm::Crc32);
+        let (status, text) = send_chunked(address, &signer, &upload, |_| {}, &body).await;
+        assert_eq!(status, StatusCode::OK, "{algorithm:?}: {text}");
+
+        let data_at = |encoded: &Vec<u8>| {
+            encoded.windows(2).position(|pair| pair == b"\r\n").unwrap() + 2 + 100
+        };
+        let (status, text) = send_chunked(
+            address,
+            &signer,
+            &upload,
+            |encoded| {
+                let at = data_at(encoded);
+                encoded[at] ^= 1;
+            },
+            &body,
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{algorithm:?}: {text}");
+        assert_eq!(xml_code(&text), "SignatureDoesNotMatch", "{text}");
+        assert!(text.contains("chunk 0"), "the chunk is named: {text}");
+
+        let (status, text) = send_chunked(
+            address,
+            &signer,
+            &upload,
+            |encoded| {
+                assert_eq!(&encoded[..5], b"2000;", "the first chunk is 8 KiB");
+                encoded[3] = b'1';
+            },
+            &body,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{algorithm:?}: {text}");
+        assert_eq!(xml_code(&text), "InvalidRequest", "{text}");
+    }
 }

@@ -39,6 +39,8 @@ use sigv4kit_canon::{AmzDate, Header, Payload};
 use sigv4kit_ecdsa::SigningEngine;
 use sigv4kit_signer::{Credentials, SigningError, SigningOutput, Verified, VerifyError};
 
+use sigv4kit_stream::decode::StreamLimits;
+use sigv4kit_stream::verify::{ChunkedVerifier, StreamVerifyError};
 use sigv4kit_stream::{ChunkedEncoder, ChunkedUpload};
 
 pub use super::chunked::{ChunkedBody, ChunkedBodyError};
@@ -205,6 +207,52 @@ where
     RequestHead::of_parts(parts)
         .verify(verifier, body, keys)
         .await
+}
+
+/// Verifies the head of a received request whose body is `aws-chunked`: the
+/// seed's signature, and, for signed chunks, the checker of the chunk
+/// signatures that follow. Returns the seed and the verifier to push the
+/// body through; its data is released chunk by chunk as each verifies.
+pub async fn verify_chunked_http_parts<E, P>(
+    verifier: &RequestVerifier<E>,
+    parts: &Parts,
+    keys: &P,
+    limits: StreamLimits,
+) -> Result<(Verified, ChunkedVerifier), ChunkedHttpError>
+where
+    E: SigningEngine,
+    P: KeyProvider + ?Sized,
+{
+    let head = RequestHead::of_parts(parts);
+    let headers = head.canonical_headers();
+    let request = sigv4kit_canon::Request::new(head.method, head.target, &headers);
+    let seed = verifier.verify_seed(&request, keys).await?;
+    let chunked = ChunkedVerifier::for_request(&request, &seed.verified, seed.chain, limits)?;
+    Ok((seed.verified, chunked))
+}
+
+/// Whether a received request announces an `aws-chunked` body: its
+/// `x-amz-content-sha256` is a `STREAMING-*-PAYLOAD[-TRAILER]` literal.
+pub fn is_aws_chunked(headers: &HeaderMap) -> bool {
+    headers
+        .get(sigv4kit_canon::payload::CONTENT_SHA256_HEADER)
+        .is_some_and(|value| {
+            let value = value.as_bytes();
+            value.starts_with(b"STREAMING-")
+                && (value.ends_with(b"-PAYLOAD") || value.ends_with(b"-PAYLOAD-TRAILER"))
+        })
+}
+
+/// Why an `aws-chunked` request was refused: its seed, or its body.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChunkedHttpError {
+    /// The seed request did not verify.
+    #[error(transparent)]
+    Seed(#[from] VerifyError),
+    /// The body, or what the seed declares of it, was refused.
+    #[error(transparent)]
+    Body(#[from] StreamVerifyError),
 }
 
 /// The payload to sign for a body streamed after the head is sent to `uri`,

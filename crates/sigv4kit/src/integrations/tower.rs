@@ -51,19 +51,22 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use ::http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use ::http::{Request, Response, StatusCode};
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
 use pin_project_lite::pin_project;
 use sigv4kit_canon::{Algorithm, AuthorizationError, CanonicalPayload, Payload};
 use sigv4kit_ecdsa::{P256Engine, SigningEngine};
 use sigv4kit_signer::{Verified, VerifyError};
+use sigv4kit_stream::decode::{DecodeError, StreamLimits};
+use sigv4kit_stream::verify::StreamVerifyError;
 use tower_layer::Layer;
 use tower_service::Service;
 
 use super::http::{
-    ChunkedBody, HttpSignError, credentials_now, sign_chunked_http_parts_with,
-    sign_http_parts_with, streamed_body_payload, verify_http_parts,
+    ChunkedBody, ChunkedHttpError, HttpSignError, credentials_now, is_aws_chunked,
+    sign_chunked_http_parts_with, sign_http_parts_with, streamed_body_payload,
+    verify_chunked_http_parts, verify_http_parts,
 };
 use crate::config::{RequestSigner, SignRequestError};
 use crate::preset::PayloadPolicy;
@@ -381,12 +384,20 @@ impl VerifiedCaller {
         self.0.algorithm
     }
 
-    /// Whether the signature covers the body's hash. `false` for
-    /// `UNSIGNED-PAYLOAD` and for the streaming literals (whose chunk
-    /// signatures this layer does not check): then the body is not
-    /// authenticated, and a handler that needs it to be must refuse it.
+    /// Whether the body the handler receives is authenticated: the
+    /// signature covers its hash, or it came `aws-chunked` with every chunk
+    /// signature verified. `false` for `UNSIGNED-PAYLOAD` and for
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER` (whose checksum trailer this
+    /// layer checked, but which anyone could have computed): then a handler
+    /// that needs the body authenticated must refuse it.
     pub fn body_is_signed(&self) -> bool {
-        matches!(self.0.payload, CanonicalPayload::Hash(_))
+        match self.0.payload {
+            CanonicalPayload::Hash(_) => true,
+            CanonicalPayload::Literal(literal) => {
+                literal.starts_with("STREAMING-AWS4-")
+                    && (literal.ends_with("-PAYLOAD") || literal.ends_with("-PAYLOAD-TRAILER"))
+            }
+        }
     }
 
     /// Everything verification established: scope, time, signed headers,
@@ -490,8 +501,14 @@ pub enum RejectionKind {
     RequestHeaderSectionTooLarge,
     /// The body is larger than the server accepts.
     EntityTooLarge,
-    /// The body could not be read to the end.
+    /// The body could not be read to the end, or an `aws-chunked` body
+    /// ended before its declared length or its final chunk.
     IncompleteBody,
+    /// An `aws-chunked` body is malformed, or does not match what its seed
+    /// request declares of it.
+    InvalidChunkedBody,
+    /// A trailing checksum does not match the data received.
+    BadDigest,
     /// The key store or the signature primitive failed: the request may be
     /// fine, and a retry may succeed.
     InternalFailure,
@@ -502,7 +519,10 @@ impl RejectionKind {
     /// 500 where the request could not even be judged.
     pub fn status(self) -> StatusCode {
         match self {
-            Self::RequestHeaderSectionTooLarge | Self::IncompleteBody => StatusCode::BAD_REQUEST,
+            Self::RequestHeaderSectionTooLarge
+            | Self::IncompleteBody
+            | Self::InvalidChunkedBody
+            | Self::BadDigest => StatusCode::BAD_REQUEST,
             Self::EntityTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::InternalFailure => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::FORBIDDEN,
@@ -538,6 +558,8 @@ impl RejectionKind {
             ),
             Self::EntityTooLarge => ("EntityTooLarge", "RequestEntityTooLargeException"),
             Self::IncompleteBody => ("IncompleteBody", "MalformedHttpRequestException"),
+            Self::InvalidChunkedBody => ("InvalidRequest", "MalformedHttpRequestException"),
+            Self::BadDigest => ("BadDigest", "BadDigestException"),
             Self::InternalFailure => ("InternalError", "InternalFailure"),
         };
         match format {
@@ -575,6 +597,26 @@ const INTERNAL_FAILURE_MESSAGE: &str =
     "The request could not be authenticated because of a server failure; retry it later.";
 
 impl Rejection {
+    /// The rejection a client is told for an `aws-chunked` body refused
+    /// by the stream verifier.
+    pub fn from_stream_error(error: &StreamVerifyError) -> Self {
+        let kind = match error {
+            StreamVerifyError::ChunkSignatureMismatch { .. }
+            | StreamVerifyError::TrailerSignatureMismatch
+            | StreamVerifyError::MissingChunkSignature { .. }
+            | StreamVerifyError::MissingTrailerSignature
+            | StreamVerifyError::UnexpectedChunkSignature { .. }
+            | StreamVerifyError::UnexpectedTrailerSignature => RejectionKind::SignatureDoesNotMatch,
+            StreamVerifyError::ChecksumMismatch { .. } => RejectionKind::BadDigest,
+            StreamVerifyError::Decode(
+                DecodeError::Truncated { .. } | DecodeError::MissingFinalChunk { .. },
+            )
+            | StreamVerifyError::DecodedLengthMismatch { .. } => RejectionKind::IncompleteBody,
+            _ => RejectionKind::InvalidChunkedBody,
+        };
+        Self::new(kind, capitalized(&error.to_string()))
+    }
+
     /// The rejection a client is told for `error`.
     pub fn from_verify_error(error: &VerifyError) -> Self {
         let kind = match error {
@@ -934,14 +976,19 @@ where
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
             let max_body = layer.verifier.policy().limits.max_payload_bytes;
-            let outcome = match read_body(body, max_body).await {
-                Ok(bytes) => {
-                    match verify_http_parts(&layer.verifier, &parts, &bytes, &*layer.keys).await {
-                        Ok(verified) => Ok((verified, bytes)),
-                        Err(error) => Err(Rejection::from_verify_error(&error)),
+            let outcome = if is_aws_chunked(&parts.headers) {
+                read_chunked_body(&layer.verifier, &parts, &*layer.keys, body, max_body).await
+            } else {
+                match read_body(body, max_body).await {
+                    Ok(bytes) => {
+                        match verify_http_parts(&layer.verifier, &parts, &bytes, &*layer.keys).await
+                        {
+                            Ok(verified) => Ok((verified, bytes)),
+                            Err(error) => Err(Rejection::from_verify_error(&error)),
+                        }
                     }
+                    Err(rejection) => Err(rejection),
                 }
-                Err(rejection) => Err(rejection),
             };
             match outcome {
                 Ok((verified, bytes)) => {
@@ -958,6 +1005,72 @@ where
             }
         })
     }
+}
+
+/// Verifies an `aws-chunked` request: its seed, then its body as it
+/// arrives, chunk by chunk, at most `max` encoded bytes. Returns the decoded
+/// body once every chunk, the trailers and their checksums verified, so
+/// that the handler never sees a byte of a body that failed.
+async fn read_chunked_body<B, E, P>(
+    verifier: &RequestVerifier<E>,
+    parts: &::http::request::Parts,
+    keys: &P,
+    body: B,
+    max: usize,
+) -> Result<(Verified, Bytes), Rejection>
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+    E: SigningEngine,
+    P: KeyProvider + ?Sized,
+{
+    let (verified, mut chunked) =
+        verify_chunked_http_parts(verifier, parts, keys, StreamLimits::DEFAULT)
+            .await
+            .map_err(|error| match error {
+                ChunkedHttpError::Seed(error) => Rejection::from_verify_error(&error),
+                ChunkedHttpError::Body(error) => Rejection::from_stream_error(&error),
+            })?;
+    let too_large = || {
+        Rejection::new(
+            RejectionKind::EntityTooLarge,
+            format!("The body is larger than the {max} bytes allowed."),
+        )
+    };
+    if body.size_hint().lower() > max as u64 {
+        return Err(too_large());
+    }
+    let mut body = std::pin::pin!(Limited::new(body, max));
+    let mut decoded = bytes::BytesMut::new();
+    let stream_error = |error: StreamVerifyError| Rejection::from_stream_error(&error);
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|error| {
+            if error.is::<LengthLimitError>() {
+                too_large()
+            } else {
+                Rejection::new(
+                    RejectionKind::IncompleteBody,
+                    "The request body could not be read to the end.",
+                )
+            }
+        })?;
+        if let Ok(mut data) = frame.into_data() {
+            while data.has_remaining() {
+                let piece = data.chunk();
+                let length = piece.len();
+                chunked.push(piece).map_err(stream_error)?;
+                data.advance(length);
+            }
+            while let Some(chunk) = chunked.next_verified() {
+                decoded.extend_from_slice(&chunk);
+            }
+        }
+    }
+    chunked.finish().map_err(stream_error)?;
+    while let Some(chunk) = chunked.next_verified() {
+        decoded.extend_from_slice(&chunk);
+    }
+    Ok((verified, decoded.freeze()))
 }
 
 /// Reads `body` whole, refusing one longer than `max` bytes before reading
