@@ -16,6 +16,13 @@
 //! service [`preset`]s) into a [`RequestSigner`] of SigV4 or SigV4A, with
 //! credentials from any [`ProvideCredentials`] (see `docs/CONFIGURATION.md`).
 //!
+//! Large bodies stream: [`RequestSigner::chunked_upload`] plans an
+//! `aws-chunked` upload whose every chunk is signed as it is sent, and
+//! [`RequestVerifier::verify_seed`] with [`stream`]'s verifier checks one
+//! chunk by chunk; event streams are signed and verified in
+//! [`stream::event`] (see `docs/STREAMING.md`). The features `http`,
+//! `tokio`, `tower` and `reqwest` plug both into those stacks.
+//!
 //! ```
 //! use sigv4kit::canon::{AmzDate, Header, Region, Request, Service};
 //! use sigv4kit::{Credentials, HmacSigner, Signer, SigningParams};

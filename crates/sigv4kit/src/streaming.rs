@@ -244,3 +244,8 @@ impl RequestSigner {
         })
     }
 }
+
+/// `docs/STREAMING.md`, whose examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/STREAMING.md")]
+struct StreamingGuide;

@@ -43,6 +43,8 @@ use sigv4kit_stream::decode::StreamLimits;
 use sigv4kit_stream::verify::{ChunkedVerifier, StreamVerifyError};
 use sigv4kit_stream::{ChunkedEncoder, ChunkedUpload};
 
+#[cfg(feature = "tokio")]
+pub use super::chunked::AsyncReadBody;
 pub use super::chunked::{ChunkedBody, ChunkedBodyError};
 use crate::config::{RequestSigner, SignRequestError};
 use crate::preset::Transport;

@@ -24,10 +24,19 @@
 //!   fails with [`SignRequestError::StreamingBodyNotAllowed`] before
 //!   anything is sent.
 //!
-//! The inner service receives a [`SignedBody`], which is either the bytes
-//! read or the original body, trailers kept.
+//! With [`SignLayer::with_chunked_uploads`], a body of exactly known length
+//! is instead sent `aws-chunked`: never read whole, each chunk signed as it
+//! goes (`docs/STREAMING.md`).
+//!
+//! The inner service receives a [`SignedBody`]: the bytes read, the
+//! original body (trailers kept), or the `aws-chunked` encoding.
 //!
 //! ## Verifying, and the answer
+//!
+//! An `aws-chunked` request (its `x-amz-content-sha256` says so) is
+//! verified chunk by chunk as its body arrives: the seed, each chunk
+//! signature in order, the trailer signature and the checksums; the handler
+//! gets the decoded body once all of it verified.
 //!
 //! [`VerifyService`] reads the body up to the policy's
 //! [`max_payload_bytes`](crate::VerifyLimits::max_payload_bytes), verifies
