@@ -353,27 +353,43 @@ impl<'a> RequestHead<'a> {
         credentials: &Credentials,
         time: AmzDate,
     ) -> Result<SignatureHeaders, HttpSignError> {
+        let headers = self.headers_to_sign()?;
+        let request =
+            sigv4kit_canon::Request::new(self.method, self.target, &headers).with_payload(payload);
+        let output = signer.sign_with(&request, credentials, time)?;
+        let set = self.headers_to_set(output.headers())?;
+        Ok(SignatureHeaders { set, output })
+    }
+
+    /// The canonicalizer's headers of a request to sign, without a previous
+    /// signature's; refuses a request that names no host.
+    fn headers_to_sign(&self) -> Result<Vec<Header<'a>>, HttpSignError> {
         if self.authority.is_none() && !self.headers.contains_key(HOST) {
             return Err(HttpSignError::MissingHost);
         }
         let mut headers = self.canonical_headers();
         headers.retain(|header| !is_signature_header(header.name));
-        let request =
-            sigv4kit_canon::Request::new(self.method, self.target, &headers).with_payload(payload);
-        let output = signer.sign_with(&request, credentials, time)?;
+        Ok(headers)
+    }
 
-        let mut set = Vec::with_capacity(6);
+    /// `added` as header values to set, after the `Host` an HTTP/1 request
+    /// without one must send.
+    fn headers_to_set<'v>(
+        &self,
+        added: impl Iterator<Item = (&'static str, &'v str)>,
+    ) -> Result<Vec<(HeaderName, HeaderValue)>, HttpSignError> {
+        let mut set = Vec::with_capacity(10);
         if self.version < Version::HTTP_2
             && let Some(host) = self.host_to_send()
         {
             set.push((HOST, header_value("Host", host)?));
         }
-        for (name, value) in output.headers() {
+        for (name, value) in added {
             let name_bytes = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| HttpSignError::InvalidHeaderValue { name })?;
             set.push((name_bytes, header_value(name, value)?));
         }
-        Ok(SignatureHeaders { set, output })
+        Ok(set)
     }
 
     /// Signs this head as the seed of `upload`: the headers to set (the
@@ -385,25 +401,10 @@ impl<'a> RequestHead<'a> {
         credentials: &Credentials,
         time: AmzDate,
     ) -> Result<(SignatureHeaders, ChunkedEncoder), HttpSignError> {
-        if self.authority.is_none() && !self.headers.contains_key(HOST) {
-            return Err(HttpSignError::MissingHost);
-        }
-        let mut headers = self.canonical_headers();
-        headers.retain(|header| !is_signature_header(header.name));
+        let headers = self.headers_to_sign()?;
         let request = sigv4kit_canon::Request::new(self.method, self.target, &headers);
         let seed = signer.sign_chunked_with(&request, upload, credentials, time)?;
-
-        let mut set = Vec::with_capacity(10);
-        if self.version < Version::HTTP_2
-            && let Some(host) = self.host_to_send()
-        {
-            set.push((HOST, header_value("Host", host)?));
-        }
-        for (name, value) in seed.headers() {
-            let name_bytes = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| HttpSignError::InvalidHeaderValue { name })?;
-            set.push((name_bytes, header_value(name, value)?));
-        }
+        let set = self.headers_to_set(seed.headers())?;
         let (output, encoder) = seed.into_parts();
         Ok((SignatureHeaders { set, output }, encoder))
     }

@@ -92,14 +92,12 @@ impl SigningMiddleware {
             },
         };
         let (target, authority) = target_and_authority(request);
-        let head = RequestHead {
-            method: request.method().as_str(),
-            target: &target,
-            authority: authority.as_deref(),
-            version: request.version(),
-            headers: request.headers(),
-        };
-        let additions = head.sign(&self.signer, payload, credentials, time)?;
+        let additions = head_of(request, &target, authority.as_deref()).sign(
+            &self.signer,
+            payload,
+            credentials,
+            time,
+        )?;
         Ok(additions.apply_to(request.headers_mut()))
     }
 
@@ -113,19 +111,32 @@ impl SigningMiddleware {
     ) -> Result<SigningOutput, HttpSignError> {
         let upload = chunked.plan(&self.signer, length);
         let (target, authority) = target_and_authority(request);
-        let head = RequestHead {
-            method: request.method().as_str(),
-            target: &target,
-            authority: authority.as_deref(),
-            version: request.version(),
-            headers: request.headers(),
-        };
-        let (additions, encoder) = head.sign_chunked(&self.signer, &upload, credentials, time)?;
+        let (additions, encoder) = head_of(request, &target, authority.as_deref()).sign_chunked(
+            &self.signer,
+            &upload,
+            credentials,
+            time,
+        )?;
         let output = additions.apply_to(request.headers_mut());
         if let Some(body) = request.body_mut().take() {
             *request.body_mut() = Some(reqwest::Body::wrap(ChunkedBody::new(body, encoder)));
         }
         Ok(output)
+    }
+}
+
+/// What signing reads of `request`, whose target and authority are given.
+fn head_of<'r>(
+    request: &'r Request,
+    target: &'r str,
+    authority: Option<&'r str>,
+) -> RequestHead<'r> {
+    RequestHead {
+        method: request.method().as_str(),
+        target,
+        authority,
+        version: request.version(),
+        headers: request.headers(),
     }
 }
 

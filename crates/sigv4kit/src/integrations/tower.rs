@@ -1040,14 +1040,8 @@ where
                 ChunkedHttpError::Seed(error) => Rejection::from_verify_error(&error),
                 ChunkedHttpError::Body(error) => Rejection::from_stream_error(&error),
             })?;
-    let too_large = || {
-        Rejection::new(
-            RejectionKind::EntityTooLarge,
-            format!("The body is larger than the {max} bytes allowed."),
-        )
-    };
     if body.size_hint().lower() > max as u64 {
-        return Err(too_large());
+        return Err(body_too_large(max));
     }
     let mut body = std::pin::pin!(Limited::new(body, max));
     let mut decoded = bytes::BytesMut::new();
@@ -1055,12 +1049,9 @@ where
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|error| {
             if error.is::<LengthLimitError>() {
-                too_large()
+                body_too_large(max)
             } else {
-                Rejection::new(
-                    RejectionKind::IncompleteBody,
-                    "The request body could not be read to the end.",
-                )
+                body_unreadable()
             }
         })?;
         if let Ok(mut data) = frame.into_data() {
@@ -1089,23 +1080,28 @@ where
     B: Body,
     B::Error: Into<BoxError>,
 {
-    let too_large = || {
-        Rejection::new(
-            RejectionKind::EntityTooLarge,
-            format!("The body is larger than the {max} bytes allowed."),
-        )
-    };
     if body.size_hint().lower() > max as u64 {
-        return Err(too_large());
+        return Err(body_too_large(max));
     }
     match Limited::new(body, max).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<LengthLimitError>() => Err(too_large()),
-        Err(_) => Err(Rejection::new(
-            RejectionKind::IncompleteBody,
-            "The request body could not be read to the end.",
-        )),
+        Err(error) if error.is::<LengthLimitError>() => Err(body_too_large(max)),
+        Err(_) => Err(body_unreadable()),
     }
+}
+
+fn body_too_large(max: usize) -> Rejection {
+    Rejection::new(
+        RejectionKind::EntityTooLarge,
+        format!("The body is larger than the {max} bytes allowed."),
+    )
+}
+
+fn body_unreadable() -> Rejection {
+    Rejection::new(
+        RejectionKind::IncompleteBody,
+        "The request body could not be read to the end.",
+    )
 }
 
 #[cfg(test)]
