@@ -835,3 +835,37 @@ async fn tampered_chunked_bodies_are_refused_with_their_codes() {
         assert_eq!(xml_code(&text), "InvalidRequest", "{text}");
     }
 }
+
+#[tokio::test]
+async fn an_unsigned_chunked_upload_is_held_to_its_checksum() {
+    let address = default_server().await;
+    let body = vec![b'u'; 30_000];
+    let signer = signer_for("example", Algorithm::Sigv4);
+    let upload =
+        sigv4kit::stream::ChunkedUpload::unsigned(body.len() as u64, ChecksumAlgorithm::Crc64Nvme)
+            .with_chunk_size(ChunkSize::new(8192).unwrap());
+    let (status, text) = send_chunked(address, &signer, &upload, |_| {}, &body).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(
+        text,
+        format!(
+            "{ACCESS_KEY_ID} Sigv4 body_signed=false payload=STREAMING-UNSIGNED-PAYLOAD-TRAILER length={} sha256={}",
+            body.len(),
+            PayloadHash::of(&body).to_hex()
+        )
+    );
+
+    let (status, text) = send_chunked(
+        address,
+        &signer,
+        &upload,
+        |encoded| {
+            let at = encoded.windows(2).position(|pair| pair == b"\r\n").unwrap() + 2 + 10;
+            encoded[at] ^= 1;
+        },
+        &body,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert_eq!(xml_code(&text), "BadDigest", "{text}");
+}
