@@ -185,23 +185,25 @@ impl ChunkedUpload {
     }
 
     /// The encoded body's exact length: the seed request's `Content-Length`.
+    /// It saturates at `u64::MAX` for a decoded length within a few
+    /// percent of it, which no HTTP body reaches.
     pub fn content_length(&self) -> u64 {
         let chunk_size = self.chunk_size.get() as u64;
         let full_chunks = self.decoded_length / chunk_size;
         let last_chunk = self.decoded_length % chunk_size;
-        let mut length = full_chunks * chunk_frame_len(self.signing, chunk_size);
+        let mut length = full_chunks.saturating_mul(chunk_frame_len(self.signing, chunk_size));
         if last_chunk > 0 {
-            length += chunk_frame_len(self.signing, last_chunk);
+            length = length.saturating_add(chunk_frame_len(self.signing, last_chunk));
         }
-        length += chunk_frame_len(self.signing, 0);
+        let mut tail = chunk_frame_len(self.signing, 0) + 2;
         if let Some(checksum) = self.checksum {
-            length += (checksum.header_name().len() + 1 + checksum.encoded_len() + 2) as u64;
+            tail += (checksum.header_name().len() + 1 + checksum.encoded_len() + 2) as u64;
             if let ChunkSigning::Signed(_) = self.signing {
-                length += (TRAILER_SIGNATURE_HEADER.len() + 1 + self.signing.signature_width() + 2)
+                tail += (TRAILER_SIGNATURE_HEADER.len() + 1 + self.signing.signature_width() + 2)
                     as u64;
             }
         }
-        length + 2
+        length.saturating_add(tail)
     }
 
     /// The headers the seed request must carry, to add before signing it:
@@ -256,6 +258,14 @@ mod tests {
         let upload =
             ChunkedUpload::signed(Algorithm::Sigv4a, 1).with_checksum(ChecksumAlgorithm::Crc32c);
         assert_eq!(upload.content_length(), 535);
+    }
+
+    #[test]
+    fn an_absurd_length_saturates_instead_of_overflowing() {
+        let upload = ChunkedUpload::signed(Algorithm::Sigv4a, u64::MAX)
+            .with_checksum(ChecksumAlgorithm::Sha256);
+        assert_eq!(upload.content_length(), u64::MAX);
+        assert_eq!(upload.next_chunk_len(0), 64 * 1024);
     }
 
     #[test]
