@@ -21,7 +21,7 @@ use hmac::Mac;
 use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{Algorithm, AuthorizationError, Request, RequestSignature, StringToSign};
 pub use sigv4kit_signer::FingerprintedSecret;
-use sigv4kit_signer::verification::verify_request;
+use sigv4kit_signer::verification::verify_bounded_request;
 use sigv4kit_signer::{
     ChainVerifier, SecretAccessKey, SecretFingerprint, SigningRegion, Verified, Verifier,
     VerifyError, VerifyPolicy,
@@ -85,10 +85,13 @@ impl HmacVerifier {
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError> {
         let fingerprint = SecretFingerprint::of(secret);
-        self.verify_with(request, signature, secret, fingerprint.as_bytes(), policy)
+        policy.limits.check(request)?;
+        self.verify_bounded(request, signature, secret, fingerprint.as_bytes(), policy)
     }
 
-    fn verify_with(
+    /// The verification of a request already checked against the policy's
+    /// limits.
+    fn verify_bounded(
         &self,
         request: &Request<'_>,
         signature: &RequestSignature<'_>,
@@ -96,7 +99,7 @@ impl HmacVerifier {
         fingerprint: &[u8; 32],
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError> {
-        verify_request(
+        verify_bounded_request(
             Algorithm::Sigv4,
             request,
             signature,
@@ -166,9 +169,29 @@ impl Verifier for HmacVerifier {
         key: &FingerprintedSecret,
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError> {
-        self.verify_with(
+        policy.limits.check(request)?;
+        self.verify_bounded(
             request,
             signature,
+            key.secret(),
+            key.fingerprint().as_bytes(),
+            policy,
+        )
+    }
+
+    /// The trait's `verify`, with the limits checked once, before the
+    /// signature is read.
+    fn verify(
+        &self,
+        request: &Request<'_>,
+        key: &FingerprintedSecret,
+        policy: &VerifyPolicy,
+    ) -> Result<Verified, VerifyError> {
+        policy.limits.check(request)?;
+        let signature = RequestSignature::from_request(request)?;
+        self.verify_bounded(
+            request,
+            &signature,
             key.secret(),
             key.fingerprint().as_bytes(),
             policy,

@@ -46,7 +46,8 @@ pub fn check_claims(
     signature: &RequestSignature<'_>,
     policy: &VerifyPolicy,
 ) -> Result<(), VerifyError> {
-    accepted_scope_and_time(algorithm, request, signature, policy)?;
+    policy.limits.check(request)?;
+    accepted_scope_and_time(algorithm, signature, policy)?;
     // The query plays no part in which headers are signed: only the
     // headers the signature covers are merged here.
     let headers = covered_headers(request, signature, policy);
@@ -103,16 +104,14 @@ fn covered_headers<'r>(
     }
 }
 
-/// The claims of [`check_claims`] but the signed headers, which are checked
-/// on the merge that also prepares the canonical request; returns the
-/// policy's [`Service`] the scope names.
+/// The claims of [`check_claims`] but the size bounds and the signed
+/// headers, which are checked on the merge that also prepares the canonical
+/// request; returns the policy's [`Service`] the scope names.
 fn accepted_scope_and_time<'p>(
     algorithm: Algorithm,
-    request: &Request<'_>,
     signature: &RequestSignature<'_>,
     policy: &'p VerifyPolicy,
 ) -> Result<&'p Service, VerifyError> {
-    policy.limits.check(request)?;
     if signature.algorithm != algorithm {
         return Err(VerifyError::WrongAlgorithm {
             expected: algorithm,
@@ -147,10 +146,9 @@ fn check_scope<'p>(
         });
     };
     let accepts = |region: &str| {
-        policy
-            .regions
-            .members()
-            .any(|pattern| wildcard_match(pattern, region) || wildcard_match(region, pattern))
+        policy.regions.members().any(|pattern| {
+            pattern == region || wildcard_match(pattern, region) || wildcard_match(region, pattern)
+        })
     };
     let (accepted, region) = match (signature.credential.region(), &signature.region_set) {
         (Some(region), _) => (accepts(region), region),
@@ -339,7 +337,23 @@ pub fn verify_request(
     policy: &VerifyPolicy,
     check: impl FnOnce(&StringToSign<'_>) -> Result<bool, VerifyError>,
 ) -> Result<Verified, VerifyError> {
-    let service = accepted_scope_and_time(algorithm, request, signature, policy)?;
+    policy.limits.check(request)?;
+    verify_bounded_request(algorithm, request, signature, policy, check)
+}
+
+/// [`verify_request`] for a request already checked against the policy's
+/// [`limits`](VerifyPolicy::limits), as [`Verifier::verify`] checks it
+/// before reading the signature: the bounds are not counted twice.
+///
+/// [`Verifier::verify`]: crate::Verifier::verify
+pub fn verify_bounded_request(
+    algorithm: Algorithm,
+    request: &Request<'_>,
+    signature: &RequestSignature<'_>,
+    policy: &VerifyPolicy,
+    check: impl FnOnce(&StringToSign<'_>) -> Result<bool, VerifyError>,
+) -> Result<Verified, VerifyError> {
+    let service = accepted_scope_and_time(algorithm, signature, policy)?;
     let region = signing_region(signature, policy)?;
 
     let scope = CredentialScope {
