@@ -15,25 +15,27 @@
 //! that is too large or stale is refused before any hashing.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use sha2::{Digest, Sha256};
 use sigv4kit_canon::authorization::{
     query_without_signature, query_without_signature_and_session_token,
 };
 use sigv4kit_canon::encoding::hex32;
+use sigv4kit_canon::headers::HeaderNames;
 use sigv4kit_canon::headers::trim_ascii_space;
 use sigv4kit_canon::payload::{CONTENT_SHA256_HEADER, UNSIGNED_PAYLOAD};
 use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{
     Algorithm, AuthorizationError, CanonicalError, CanonicalPayload, CredentialScope, Header,
     Payload, PayloadHash, Placement, PreparedRequest, Region, Request, RequestSignature, Service,
-    SignedHeaderMerge, StringToSign,
+    SignedHeaderMerge, SignedHeaders, StringToSign,
 };
 
 use crate::credentials::SessionToken;
 use crate::params::{SessionTokenMode, SigningRegion};
 use crate::procedure::with_scratch;
-use crate::verifier::{PresignedPayload, Verified, VerifyError, VerifyPolicy};
+use crate::verifier::{AccessKeyId, PresignedPayload, Verified, VerifyError, VerifyPolicy};
 
 /// Checks everything about `request` that needs neither a key nor a hash:
 /// the size bounds, the algorithm, the signed-header list's length, the
@@ -388,11 +390,11 @@ pub fn verify_bounded_request(
 
     Ok(Verified {
         algorithm,
-        access_key_id: signature.credential.access_key_id().to_owned(),
+        access_key_id: AccessKeyId::new(signature.credential.access_key_id()),
         time: signature.date,
         service: service.clone(),
         region,
-        signed_headers: signature.signed_headers.to_header_names(),
+        signed_headers: signed_header_names(&signature.signed_headers),
         payload,
         expires_seconds: match signature.placement {
             Placement::Header => None,
@@ -400,6 +402,31 @@ pub fn verify_bounded_request(
         },
         security_token: signature.security_token.as_deref().map(SessionToken::new),
         signature: signature.signature.clone(),
+    })
+}
+
+thread_local! {
+    /// The signed-header list of the last request this thread verified, as
+    /// received and as the [`HeaderNames`] answered with it. A server's
+    /// clients send the same few lists over and over, so that a
+    /// verification mostly shares this one instead of copying its own.
+    static LAST_SIGNED_HEADERS: RefCell<Option<(Box<str>, HeaderNames)>> =
+        const { RefCell::new(None) };
+}
+
+/// `list` as the [`HeaderNames`] of [`Verified::signed_headers`]: shared
+/// with the last verification on this thread when it signed the same list.
+fn signed_header_names(list: &SignedHeaders<'_>) -> HeaderNames {
+    LAST_SIGNED_HEADERS.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((text, names)) if **text == *list.as_str() => names.clone(),
+            _ => {
+                let names = list.to_header_names();
+                *last = Some((list.as_str().into(), names.clone()));
+                names
+            }
+        }
     })
 }
 

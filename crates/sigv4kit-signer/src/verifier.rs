@@ -12,9 +12,11 @@
 //! canonicalize with the same code and can never disagree.
 
 use std::fmt;
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use arrayvec::ArrayString;
 use sigv4kit_canon::headers::HeaderNames;
 use sigv4kit_canon::{
     Algorithm, AmzDate, AuthorizationError, CanonicalError, CanonicalPayload, PathRules, RegionSet,
@@ -544,7 +546,7 @@ pub struct Verified {
     /// The algorithm.
     pub algorithm: Algorithm,
     /// Who signed: the access key id.
-    pub access_key_id: String,
+    pub access_key_id: AccessKeyId,
     /// When: `X-Amz-Date`.
     pub time: AmzDate,
     /// The scope's service.
@@ -588,5 +590,132 @@ impl fmt::Debug for Verified {
             .field("security_token", &self.security_token)
             .field("signature", &self.signature_hex())
             .finish()
+    }
+}
+
+/// The access key id of a verified request.
+///
+/// Held inline when it is no longer than [`AccessKeyId::INLINE`] bytes, as
+/// AWS's 20-character ids are, so that answering a verification with it
+/// costs no allocation; a longer one is shared. It reads as a `str`
+/// (`Deref`, `as_str`, `Display`) and compares with one.
+#[derive(Clone)]
+pub struct AccessKeyId(AccessKeyIdText);
+
+#[derive(Clone)]
+enum AccessKeyIdText {
+    Inline(ArrayString<{ AccessKeyId::INLINE }>),
+    Shared(Arc<str>),
+}
+
+impl AccessKeyId {
+    /// The longest id held inline, in bytes.
+    pub const INLINE: usize = 32;
+
+    /// The id `text`.
+    pub fn new(text: &str) -> Self {
+        match ArrayString::from(text) {
+            Ok(inline) => Self(AccessKeyIdText::Inline(inline)),
+            Err(_) => Self(AccessKeyIdText::Shared(Arc::from(text))),
+        }
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            AccessKeyIdText::Inline(text) => text,
+            AccessKeyIdText::Shared(text) => text,
+        }
+    }
+}
+
+impl Deref for AccessKeyId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for AccessKeyId {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for AccessKeyId {
+    fn from(text: &str) -> Self {
+        Self::new(text)
+    }
+}
+
+impl PartialEq for AccessKeyId {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for AccessKeyId {}
+
+impl std::hash::Hash for AccessKeyId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialEq<str> for AccessKeyId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for AccessKeyId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for AccessKeyId {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl fmt::Debug for AccessKeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for AccessKeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_key_ids_read_and_compare_as_text_inline_or_shared() {
+        let long = "A".repeat(AccessKeyId::INLINE + 1);
+        for text in ["AKIDEXAMPLE", "", &long] {
+            let id = AccessKeyId::new(text);
+            assert_eq!(id.as_str(), text);
+            assert_eq!(id, text);
+            assert_eq!(id, AccessKeyId::from(text));
+            assert_eq!(id.to_string(), text);
+            assert_eq!(format!("{id:?}"), format!("{text:?}"));
+        }
+        let longest_inline = &long[1..];
+        assert!(matches!(
+            AccessKeyId::new(longest_inline).0,
+            AccessKeyIdText::Inline(_)
+        ));
+        assert!(matches!(
+            AccessKeyId::new(&long).0,
+            AccessKeyIdText::Shared(_)
+        ));
     }
 }
