@@ -187,8 +187,22 @@ impl SignatureBytes {
             _ => {}
         }
         let mut out = [0u8; MAX_SIGNATURE_BYTES];
+        let mut valid = true;
+        let words = hex.chunks_exact(16);
+        let tail = words.remainder();
+        for (bytes, word) in out.chunks_exact_mut(8).zip(words) {
+            let (first, second) = word.split_at(8);
+            let (first, first_valid) =
+                decode_hex_word(u64::from_le_bytes(first.try_into().unwrap_or_default()));
+            let (second, second_valid) =
+                decode_hex_word(u64::from_le_bytes(second.try_into().unwrap_or_default()));
+            valid &= first_valid & second_valid;
+            bytes[..4].copy_from_slice(&first);
+            bytes[4..].copy_from_slice(&second);
+        }
         let mut invalid = 0;
-        for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+        let decoded_words = (hex.len() - tail.len()) / 2;
+        for (byte, pair) in out[decoded_words..].iter_mut().zip(tail.chunks_exact(2)) {
             let (high, low) = (
                 HEX_VALUES[usize::from(pair[0])],
                 HEX_VALUES[usize::from(pair[1])],
@@ -196,7 +210,7 @@ impl SignatureBytes {
             invalid |= high | low;
             *byte = high << 4 | low;
         }
-        if invalid & NOT_HEX != 0 {
+        if !valid || invalid & NOT_HEX != 0 {
             return Err(malformed("it holds a character that is not a hex digit"));
         }
         let mut decoded = ArrayVec::new();
@@ -220,6 +234,35 @@ impl fmt::Debug for SignatureBytes {
         }
         f.write_str(")")
     }
+}
+
+/// Eight hex digits (either case), read as a little-endian word, decoded
+/// into their four bytes, and whether all eight are hex digits: the digits
+/// are classified and converted side by side in the word's bytes, in a
+/// fixed number of word operations.
+fn decode_hex_word(digits: u64) -> ([u8; 4], bool) {
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x80 * EACH;
+    // Whether each byte lies in `low..=high`, in its top bit; for bytes
+    // below 0x80 no sum carries into the next byte (a word with a byte above
+    // is refused whatever the sums say).
+    let within = |word: u64, low: u8, high: u8| {
+        let at_least_low = word.wrapping_add(u64::from(0x80 - low) * EACH);
+        let above_high = word.wrapping_add(u64::from(0x7f - high) * EACH);
+        at_least_low & !above_high & HIGH
+    };
+    let digit = within(digits, b'0', b'9');
+    // `| 0x20` maps `A..=F` onto `a..=f`, and nothing else into them.
+    let letter = within(digits | (0x20 * EACH), b'a', b'f');
+    let valid = digits & HIGH == 0 && digit | letter == HIGH;
+    // A digit's value is its low nibble, a letter's (bit 6 set) nine more.
+    let nibbles = (digits & (0x0f * EACH)) + ((digits >> 6) & EACH) * 9;
+    // Each pair of nibbles into one byte, then the bytes side by side.
+    let pairs = (nibbles & 0x00ff_00ff_00ff_00ff) << 4 | (nibbles >> 8 & 0x00ff_00ff_00ff_00ff);
+    let quads = (pairs | pairs >> 8) & 0x0000_ffff_0000_ffff;
+    let bytes = quads | quads >> 16;
+    let [a, b, c, d, ..] = bytes.to_le_bytes();
+    ([a, b, c, d], valid)
 }
 
 /// The flag [`HEX_VALUES`] sets for a byte that is not a hex digit.
@@ -1640,6 +1683,27 @@ mod tests {
                 }),
                 "{bad:#x}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// Eight digits at a time decode as one digit at a time would, and
+        /// are refused as it would refuse them.
+        #[test]
+        fn hex_words_decode_as_digits_do(
+            digits in proptest::array::uniform8(proptest::prop_oneof![
+                proptest::sample::select(b"0123456789abcdefABCDEF".to_vec()),
+                proptest::num::u8::ANY,
+            ]),
+        ) {
+            let (value, valid) = decode_hex_word(u64::from_le_bytes(digits));
+            let nibbles = digits.map(|digit| HEX_VALUES[usize::from(digit)]);
+            proptest::prop_assert_eq!(valid, nibbles.iter().all(|&n| n & NOT_HEX == 0));
+            if valid {
+                let expected: Vec<u8> =
+                    nibbles.chunks(2).map(|pair| pair[0] << 4 | pair[1]).collect();
+                proptest::prop_assert_eq!(value.to_vec(), expected);
+            }
         }
     }
 
