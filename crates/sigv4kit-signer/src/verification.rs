@@ -108,12 +108,12 @@ fn covered_headers<'r>(
 
 /// The claims of [`check_claims`] but the size bounds and the signed
 /// headers, which are checked on the merge that also prepares the canonical
-/// request; returns the policy's [`Service`] the scope names.
+/// request; returns what [`check_scope`] returns.
 fn accepted_scope_and_time<'p>(
     algorithm: Algorithm,
     signature: &RequestSignature<'_>,
     policy: &'p VerifyPolicy,
-) -> Result<&'p Service, VerifyError> {
+) -> Result<(&'p Service, Option<Region>), VerifyError> {
     if signature.algorithm != algorithm {
         return Err(VerifyError::WrongAlgorithm {
             expected: algorithm,
@@ -126,17 +126,19 @@ fn accepted_scope_and_time<'p>(
             max: policy.limits.max_signed_headers_bytes,
         });
     }
-    let service = check_scope(signature, policy)?;
+    let scope = check_scope(signature, policy)?;
     check_time(signature, policy)?;
-    Ok(service)
+    Ok(scope)
 }
 
 /// Checks the scope's service and region against the policy, and returns the
-/// policy's own [`Service`] the scope names, so that nothing is copied.
+/// policy's own [`Service`] the scope names, so that nothing is copied, and
+/// the policy's region when it accepts that one region and the scope names
+/// it (SigV4), which needs no further matching.
 fn check_scope<'p>(
     signature: &RequestSignature<'_>,
     policy: &'p VerifyPolicy,
-) -> Result<&'p Service, VerifyError> {
+) -> Result<(&'p Service, Option<Region>), VerifyError> {
     let service = signature.credential.service();
     let Some(accepted_service) = policy
         .services
@@ -152,9 +154,12 @@ fn check_scope<'p>(
             pattern == region || wildcard_match(pattern, region) || wildcard_match(region, pattern)
         })
     };
-    let (accepted, region) = match (signature.credential.region(), &signature.region_set) {
-        (Some(region), _) => (accepts(region), region),
-        (None, Some(set)) => (set.members().any(accepts), set.as_str()),
+    let (accepted, region, shared) = match (signature.credential.region(), &signature.region_set) {
+        (Some(region), _) => match policy.regions.as_region(region) {
+            shared @ Some(_) => (true, region, shared),
+            None => (accepts(region), region, None),
+        },
+        (None, Some(set)) => (set.members().any(accepts), set.as_str(), None),
         (None, None) => return Err(missing_region_set()),
     };
     if !accepted {
@@ -162,7 +167,7 @@ fn check_scope<'p>(
             region: region.to_owned(),
         });
     }
-    Ok(accepted_service)
+    Ok((accepted_service, shared))
 }
 
 fn missing_region_set() -> VerifyError {
@@ -172,22 +177,22 @@ fn missing_region_set() -> VerifyError {
     .into()
 }
 
-/// The scope's region (SigV4), shared with the policy's when that is the
-/// one region it accepts, or the region set (SigV4A).
+/// The scope's region (SigV4), `shared` with the policy's when that is the
+/// one region it accepts (see [`check_scope`]), or the region set (SigV4A).
 fn signing_region(
     signature: &RequestSignature<'_>,
-    policy: &VerifyPolicy,
+    shared: Option<Region>,
 ) -> Result<SigningRegion, VerifyError> {
+    if let Some(shared) = shared {
+        return Ok(SigningRegion::Region(shared));
+    }
     match (signature.credential.region(), &signature.region_set) {
-        (Some(region), _) => match policy.regions.as_region(region) {
-            Some(shared) => Ok(SigningRegion::Region(shared)),
-            None => Region::new(region).map(SigningRegion::Region).map_err(|_| {
-                AuthorizationError::MalformedCredential {
-                    reason: "the region is empty or holds characters a region cannot",
-                }
-                .into()
-            }),
-        },
+        (Some(region), _) => Region::new(region).map(SigningRegion::Region).map_err(|_| {
+            AuthorizationError::MalformedCredential {
+                reason: "the region is empty or holds characters a region cannot",
+            }
+            .into()
+        }),
         (None, Some(set)) => Ok(SigningRegion::RegionSet(set.clone())),
         (None, None) => Err(missing_region_set()),
     }
@@ -355,8 +360,8 @@ pub fn verify_bounded_request(
     policy: &VerifyPolicy,
     check: impl FnOnce(&StringToSign<'_>) -> Result<bool, VerifyError>,
 ) -> Result<Verified, VerifyError> {
-    let service = accepted_scope_and_time(algorithm, signature, policy)?;
-    let region = signing_region(signature, policy)?;
+    let (service, shared_region) = accepted_scope_and_time(algorithm, signature, policy)?;
+    let region = signing_region(signature, shared_region)?;
 
     let scope = CredentialScope {
         date: &signature.date,
