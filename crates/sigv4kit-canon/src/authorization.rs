@@ -311,13 +311,12 @@ impl<'a> Credential<'a> {
         Ok(layout.with_text(text))
     }
 
-    /// The credential at the start of `bytes`, up to its first `,`, and the
-    /// rest of `bytes` from that comma; `None` without a comma or for a
-    /// credential [`Self::parse`] refuses.
-    fn parse_up_to_comma(algorithm: Algorithm, bytes: &'a [u8]) -> Option<(Self, &'a [u8])> {
-        let layout = CredentialLayout::read(algorithm, bytes, true).ok()?;
-        let (text, rest) = bytes.split_at_checked(layout.end)?;
-        let text = std::str::from_utf8(text).ok()?;
+    /// The credential at the start of `text`, up to its first `,`, and the
+    /// rest of `text` from that comma; `None` for a credential
+    /// [`Self::parse`] refuses.
+    fn parse_up_to_comma(algorithm: Algorithm, text: &'a str) -> Option<(Self, &'a str)> {
+        let layout = CredentialLayout::read(algorithm, text.as_bytes(), true).ok()?;
+        let (text, rest) = text.split_at_checked(layout.end)?;
         Some((layout.with_text(Cow::Borrowed(text)), rest))
     }
 
@@ -585,20 +584,17 @@ impl<'a> SignedHeaders<'a> {
         }
     }
 
-    /// The list at the start of `bytes`, up to the first byte no list holds
+    /// The list at the start of `text`, up to the first byte no list holds
     /// (in an `Authorization` header, the comma after it), and the rest of
-    /// `bytes` from there; `None` for a list [`Self::parse`] refuses.
-    fn parse_up_to_comma(bytes: &'a [u8]) -> Option<(Self, &'a [u8])> {
-        let end = bytes
-            .iter()
-            .position(|&byte| !SIGNED_HEADER_LIST_BYTES[usize::from(byte)])
-            .unwrap_or(bytes.len());
-        let (list, rest) = bytes.split_at(end);
-        if !Self::in_order(list) {
-            return None;
-        }
-        let list = std::str::from_utf8(list).ok()?;
-        Some((Self(Cow::Borrowed(list)), rest))
+    /// `text` from there; `None` for a list [`Self::parse`] refuses.
+    fn parse_up_to_comma(text: &'a str) -> Option<(Self, &'a str)> {
+        let end = text
+            .bytes()
+            .position(|byte| !SIGNED_HEADER_LIST_BYTES[usize::from(byte)])
+            .unwrap_or(text.len());
+        // The list's bytes are ASCII: the cut is on a character boundary.
+        let (list, rest) = text.split_at_checked(end)?;
+        Self::in_order(list.as_bytes()).then_some((Self(Cow::Borrowed(list)), rest))
     }
 
     /// Whether the `;`-separated names of `bytes`, all of them bytes of a
@@ -781,22 +777,24 @@ fn general_authorization_header(
 /// nor `,`, and a valid signature is hex, so there is nothing to trim and no
 /// other comma to cut at.
 fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
-    let (algorithm, rest) = match value.strip_prefix(b"AWS4-HMAC-SHA256 Credential=") {
+    // One UTF-8 check of the whole value costs less than one per value.
+    let text = std::str::from_utf8(value).ok()?;
+    let (algorithm, rest) = match text.strip_prefix("AWS4-HMAC-SHA256 Credential=") {
         Some(rest) => (Algorithm::Sigv4, rest),
         None => (
             Algorithm::Sigv4a,
-            value.strip_prefix(b"AWS4-ECDSA-P256-SHA256 Credential=")?,
+            text.strip_prefix("AWS4-ECDSA-P256-SHA256 Credential=")?,
         ),
     };
     let (credential, rest) = Credential::parse_up_to_comma(algorithm, rest)?;
     let (signed_headers, rest) =
-        SignedHeaders::parse_up_to_comma(rest.strip_prefix(b", SignedHeaders=")?)?;
-    let signature = rest.strip_prefix(b", Signature=")?;
+        SignedHeaders::parse_up_to_comma(rest.strip_prefix(", SignedHeaders=")?)?;
+    let signature = rest.strip_prefix(", Signature=")?;
     Some(AuthorizationHeader {
         algorithm,
         credential,
         signed_headers,
-        signature: SignatureBytes::from_hex(algorithm, signature).ok()?,
+        signature: SignatureBytes::from_hex(algorithm, signature.as_bytes()).ok()?,
     })
 }
 
