@@ -55,6 +55,6 @@ pub use signature::Signature;
 pub use signer::Signer;
 pub use sigv4kit_canon as canon;
 pub use verifier::{
-    Clock, FixedClock, PresignedPayload, SystemClock, Verified, Verifier, VerifyError,
+    AccessKeyId, Clock, FixedClock, PresignedPayload, SystemClock, Verified, Verifier, VerifyError,
     VerifyLimits, VerifyPolicy,
 };

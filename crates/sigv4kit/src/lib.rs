@@ -83,9 +83,10 @@ pub use sigv4kit_ecdsa::{EcdsaSigner, EcdsaVerifier, P256Engine, PublicKey, Sign
 pub use sigv4kit_hmac::{FingerprintedSecret, HmacSigner, HmacVerifier};
 pub use sigv4kit_signer::verification::{CanonicalForms, canonical_forms};
 pub use sigv4kit_signer::{
-    Clock, Credentials, Expiry, FixedClock, PresignedPayload, SecretAccessKey, SessionTokenMode,
-    SignatureLocation, Signer, SigningError, SigningOutput, SigningParams, SigningRegion,
-    SigningSettings, SystemClock, Verified, Verifier, VerifyError, VerifyLimits, VerifyPolicy,
+    AccessKeyId, Clock, Credentials, Expiry, FixedClock, PresignedPayload, SecretAccessKey,
+    SessionTokenMode, SignatureLocation, Signer, SigningError, SigningOutput, SigningParams,
+    SigningRegion, SigningSettings, SystemClock, Verified, Verifier, VerifyError, VerifyLimits,
+    VerifyPolicy,
 };
 pub use sigv4kit_stream as stream;
 pub use streaming::{ChunkedUploads, SignedChunkedUpload};
