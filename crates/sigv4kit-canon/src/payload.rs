@@ -15,6 +15,7 @@ use arrayvec::ArrayString;
 
 use crate::encoding::{ascii_array_string, hex_value, hex32, hex32_text};
 use crate::error::CanonicalError;
+use crate::scope::Algorithm;
 
 /// Name of the header that carries the payload hash.
 pub const CONTENT_SHA256_HEADER: &str = "x-amz-content-sha256";
@@ -86,6 +87,35 @@ impl StreamingPayload {
             Self::UnsignedTrailer => "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
             Self::Sigv4Events => "STREAMING-AWS4-HMAC-SHA256-EVENTS",
         }
+    }
+
+    /// The literal `value` names, exactly as written.
+    pub fn from_literal(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|mode| mode.as_str() == value)
+    }
+
+    /// Whether the body is `aws-chunked` (every literal but the event
+    /// stream's).
+    pub const fn is_aws_chunked(self) -> bool {
+        !matches!(self, Self::Sigv4Events)
+    }
+
+    /// The algorithm that signs each chunk of an `aws-chunked` body; `None`
+    /// for unsigned chunks and for event streams.
+    pub const fn chunk_algorithm(self) -> Option<Algorithm> {
+        match self {
+            Self::Sigv4Chunked | Self::Sigv4ChunkedTrailer => Some(Algorithm::Sigv4),
+            Self::Sigv4aChunked | Self::Sigv4aChunkedTrailer => Some(Algorithm::Sigv4a),
+            Self::UnsignedTrailer | Self::Sigv4Events => None,
+        }
+    }
+
+    /// Whether trailers follow the final chunk.
+    pub const fn has_trailer(self) -> bool {
+        matches!(
+            self,
+            Self::Sigv4ChunkedTrailer | Self::Sigv4aChunkedTrailer | Self::UnsignedTrailer
+        )
     }
 }
 
@@ -168,6 +198,14 @@ impl CanonicalPayload {
         match self {
             Self::Hash(hex) => hex,
             Self::Literal(literal) => literal,
+        }
+    }
+
+    /// The streaming literal this line is, if it is one.
+    pub fn streaming(&self) -> Option<StreamingPayload> {
+        match self {
+            Self::Hash(_) => None,
+            Self::Literal(literal) => StreamingPayload::from_literal(literal),
         }
     }
 
@@ -295,5 +333,36 @@ mod tests {
                 Err(CanonicalError::InvalidContentSha256Header { .. })
             ));
         }
+    }
+
+    #[test]
+    fn streaming_literals_say_what_follows_them() {
+        for mode in StreamingPayload::ALL {
+            assert_eq!(StreamingPayload::from_literal(mode.as_str()), Some(mode));
+            assert_eq!(
+                CanonicalPayload::parse(mode.as_str().as_bytes()).and_then(|line| line.streaming()),
+                Some(mode)
+            );
+            assert_eq!(mode.as_str().ends_with("-TRAILER"), mode.has_trailer());
+            assert_eq!(mode.as_str().ends_with("-EVENTS"), !mode.is_aws_chunked());
+        }
+        assert_eq!(
+            StreamingPayload::from_literal("streaming-unsigned-payload-trailer"),
+            None
+        );
+        assert_eq!(
+            StreamingPayload::Sigv4aChunkedTrailer.chunk_algorithm(),
+            Some(Algorithm::Sigv4a)
+        );
+        assert_eq!(
+            StreamingPayload::Sigv4ChunkedTrailer.chunk_algorithm(),
+            Some(Algorithm::Sigv4)
+        );
+        assert_eq!(StreamingPayload::UnsignedTrailer.chunk_algorithm(), None);
+        assert_eq!(StreamingPayload::Sigv4Events.chunk_algorithm(), None);
+        assert_eq!(
+            CanonicalPayload::parse(b"UNSIGNED-PAYLOAD").and_then(|line| line.streaming()),
+            None
+        );
     }
 }

@@ -264,10 +264,7 @@ pub fn parse_payload_hash(value: &str) -> Result<Payload<'static>, CliError> {
     if value == UNSIGNED_PAYLOAD {
         return Ok(Payload::Unsigned);
     }
-    if let Some(streaming) = StreamingPayload::ALL
-        .into_iter()
-        .find(|streaming| streaming.as_str() == value)
-    {
+    if let Some(streaming) = StreamingPayload::from_literal(value) {
         return Ok(Payload::Streaming(streaming));
     }
     PayloadHash::from_hex(value)

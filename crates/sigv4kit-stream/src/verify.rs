@@ -232,10 +232,9 @@ impl StreamExpectations {
         request: &Request<'_>,
         payload: &CanonicalPayload,
     ) -> Result<Self, StreamVerifyError> {
-        let payload = StreamingPayload::ALL
-            .into_iter()
-            .find(|literal| literal.as_str() == payload.as_str())
-            .filter(|literal| chunk_mode(*literal).is_some())
+        let payload = payload
+            .streaming()
+            .filter(|literal| literal.is_aws_chunked())
             .ok_or_else(|| StreamVerifyError::NotAwsChunked {
                 payload: payload.as_str().to_owned(),
             })?;
@@ -769,18 +768,12 @@ impl Checks {
 /// Who signs the chunks of a `payload` and whether trailers follow; `None`
 /// for a payload that is not `aws-chunked`.
 fn chunk_mode(payload: StreamingPayload) -> Option<(ChunkSigning, bool)> {
-    match payload {
-        StreamingPayload::Sigv4Chunked => Some((ChunkSigning::Signed(Algorithm::Sigv4), false)),
-        StreamingPayload::Sigv4ChunkedTrailer => {
-            Some((ChunkSigning::Signed(Algorithm::Sigv4), true))
-        }
-        StreamingPayload::Sigv4aChunked => Some((ChunkSigning::Signed(Algorithm::Sigv4a), false)),
-        StreamingPayload::Sigv4aChunkedTrailer => {
-            Some((ChunkSigning::Signed(Algorithm::Sigv4a), true))
-        }
-        StreamingPayload::UnsignedTrailer => Some((ChunkSigning::Unsigned, true)),
-        StreamingPayload::Sigv4Events => None,
-    }
+    let signing = payload
+        .chunk_algorithm()
+        .map_or(ChunkSigning::Unsigned, ChunkSigning::Signed);
+    payload
+        .is_aws_chunked()
+        .then_some((signing, payload.has_trailer()))
 }
 
 /// The declared trailers, names lower-case, each checksum ready to run.

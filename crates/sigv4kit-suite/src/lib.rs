@@ -436,9 +436,7 @@ impl KnownRequest {
         match self.payload.as_str() {
             "signed" => Payload::Bytes(self.body.as_deref().unwrap_or_default().as_bytes()),
             "unsigned" | "UNSIGNED-PAYLOAD" => Payload::Unsigned,
-            literal => sigv4kit_canon::StreamingPayload::ALL
-                .into_iter()
-                .find(|mode| mode.as_str() == literal)
+            literal => sigv4kit_canon::StreamingPayload::from_literal(literal)
                 .map(Payload::Streaming)
                 .unwrap_or_else(|| panic!("unknown payload {literal:?}")),
         }

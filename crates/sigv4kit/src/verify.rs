@@ -18,7 +18,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-use sigv4kit_canon::{Algorithm, Request, RequestSignature};
+use sigv4kit_canon::{Algorithm, Request, RequestSignature, StreamingPayload};
 use sigv4kit_ecdsa::{EcdsaVerifier, P256Engine, PublicKey, SigningEngine};
 use sigv4kit_hmac::HmacVerifier;
 use sigv4kit_signer::verification::check_claims;
@@ -221,7 +221,12 @@ impl<E: SigningEngine> RequestVerifier<E> {
         keys: &P,
     ) -> Result<VerifiedSeed, VerifyError> {
         let (verified, key) = self.verify_keyed(request, keys).await?;
-        let chain = if signs_chunks(&verified.payload) {
+        let signs_chunks = verified
+            .payload
+            .streaming()
+            .and_then(StreamingPayload::chunk_algorithm)
+            .is_some();
+        let chain = if signs_chunks {
             Some(self.chain_verifier(&verified, &key)?)
         } else {
             None
@@ -329,19 +334,6 @@ pub struct VerifiedSeed {
     /// The checker of the chunk and trailer signatures; `None` unless the
     /// payload is a signed `aws-chunked` literal.
     pub chain: Option<Box<dyn ChainVerifier>>,
-}
-
-/// Whether `payload` announces chunk signatures to check.
-fn signs_chunks(payload: &sigv4kit_canon::CanonicalPayload) -> bool {
-    use sigv4kit_canon::StreamingPayload;
-    [
-        StreamingPayload::Sigv4Chunked,
-        StreamingPayload::Sigv4ChunkedTrailer,
-        StreamingPayload::Sigv4aChunked,
-        StreamingPayload::Sigv4aChunkedTrailer,
-    ]
-    .iter()
-    .any(|literal| literal.as_str() == payload.as_str())
 }
 
 /// Verifies `request` under `policy` with keys from `keys`: reads the

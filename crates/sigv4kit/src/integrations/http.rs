@@ -35,7 +35,7 @@ use ::http::request::Parts;
 use ::http::{Request, Uri, Version};
 use sigv4kit_canon::auth::{SIGNATURE_HEADERS, is_signature_header};
 use sigv4kit_canon::http_adapter;
-use sigv4kit_canon::{AmzDate, Header, Payload};
+use sigv4kit_canon::{AmzDate, Header, Payload, StreamingPayload};
 use sigv4kit_ecdsa::SigningEngine;
 use sigv4kit_signer::{Credentials, SigningError, SigningOutput, Verified, VerifyError};
 
@@ -238,11 +238,9 @@ where
 pub fn is_aws_chunked(headers: &HeaderMap) -> bool {
     headers
         .get(sigv4kit_canon::payload::CONTENT_SHA256_HEADER)
-        .is_some_and(|value| {
-            let value = value.as_bytes();
-            value.starts_with(b"STREAMING-")
-                && (value.ends_with(b"-PAYLOAD") || value.ends_with(b"-PAYLOAD-TRAILER"))
-        })
+        .and_then(|value| value.to_str().ok())
+        .and_then(StreamingPayload::from_literal)
+        .is_some_and(StreamingPayload::is_aws_chunked)
 }
 
 /// Why an `aws-chunked` request was refused: its seed, or its body.

@@ -64,7 +64,7 @@ use bytes::{Buf, Bytes};
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
 use pin_project_lite::pin_project;
-use sigv4kit_canon::{Algorithm, AuthorizationError, CanonicalPayload, Payload};
+use sigv4kit_canon::{Algorithm, AuthorizationError, CanonicalPayload, Payload, StreamingPayload};
 use sigv4kit_ecdsa::{P256Engine, SigningEngine};
 use sigv4kit_signer::{Verified, VerifyError};
 use sigv4kit_stream::decode::{DecodeError, StreamLimits};
@@ -402,10 +402,12 @@ impl VerifiedCaller {
     pub fn body_is_signed(&self) -> bool {
         match self.0.payload {
             CanonicalPayload::Hash(_) => true,
-            CanonicalPayload::Literal(literal) => {
-                literal.starts_with("STREAMING-AWS4-")
-                    && (literal.ends_with("-PAYLOAD") || literal.ends_with("-PAYLOAD-TRAILER"))
-            }
+            CanonicalPayload::Literal(_) => self
+                .0
+                .payload
+                .streaming()
+                .and_then(StreamingPayload::chunk_algorithm)
+                .is_some(),
         }
     }
 
