@@ -9,7 +9,6 @@
 use std::fmt;
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
 use sigv4kit_canon::Algorithm;
 use sigv4kit_signer::{ChainSigner, ChainVerifier, Signature, SigningError};
 
@@ -48,10 +47,9 @@ impl<E: SigningEngine> ChainSigner for EcdsaChainSigner<E> {
     }
 
     fn sign_string_to_sign(&self, string_to_sign: &[u8]) -> Result<Signature, SigningError> {
-        let digest: [u8; 32] = Sha256::digest(string_to_sign).into();
         let signature = self
             .engine
-            .sign_prehash(&self.key, &digest)
+            .sign(&self.key, string_to_sign)
             .map_err(|error| SigningError::Crypto {
                 reason: error.to_string(),
             })?;
@@ -68,9 +66,8 @@ impl<E: SigningEngine> ChainVerifier for EcdsaChainVerifier<E> {
         let Ok(der) = DerSignature::from_hex(signature) else {
             return false;
         };
-        let digest: [u8; 32] = Sha256::digest(string_to_sign).into();
         self.engine
-            .verify_prehash(&self.key, &digest, der.as_bytes())
+            .verify(&self.key, string_to_sign, der.as_bytes())
             .is_ok()
     }
 }

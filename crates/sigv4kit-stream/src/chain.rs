@@ -7,7 +7,7 @@ use std::fmt;
 
 use arrayvec::ArrayString;
 use sha2::{Digest, Sha256};
-use sigv4kit_canon::Algorithm;
+use sigv4kit_canon::{Algorithm, SignatureBytes};
 use sigv4kit_signer::{ChainScope, ChainSigner, ChainVerifier, Signature, SigningError};
 
 use crate::upload::{SIGNATURE_PADDING, SIGV4A_SIGNATURE_WIDTH};
@@ -83,7 +83,7 @@ impl SigningChain {
             });
         }
         Ok(Self {
-            previous: signature_from_hex(seed)?,
+            previous: signature_from_hex(scope.algorithm(), seed)?,
             signer,
             scope,
             string_to_sign: Vec::with_capacity(320),
@@ -236,23 +236,18 @@ fn parse_written(algorithm: Algorithm, written: &str) -> Option<Signature> {
     if !lower_hex || hex.is_empty() {
         return None;
     }
-    signature_from_hex(hex).ok()
+    signature_from_hex(algorithm, hex).ok()
 }
 
-fn signature_from_hex(hex: &str) -> Result<Signature, SigningError> {
-    let malformed = || SigningError::Crypto {
-        reason: "the seed signature is not hex of at most 72 bytes".to_owned(),
-    };
-    if hex.is_empty()
-        || !hex.len().is_multiple_of(2)
-        || hex.len() > 2 * sigv4kit_signer::signature::MAX_SIGNATURE_BYTES
-    {
-        return Err(malformed());
-    }
-    let mut raw = [0u8; sigv4kit_signer::signature::MAX_SIGNATURE_BYTES];
-    let raw = &mut raw[..hex.len() / 2];
-    sigv4kit_canon::encoding::decode_hex_exact(hex.as_bytes(), raw).ok_or_else(malformed)?;
-    Signature::from_raw(raw)
+/// `hex`, a signature of `algorithm` (64 digits for SigV4, a DER
+/// signature's for SigV4A), as the chain carries it.
+fn signature_from_hex(algorithm: Algorithm, hex: &str) -> Result<Signature, SigningError> {
+    let raw = SignatureBytes::from_hex(algorithm, hex.as_bytes()).map_err(|error| {
+        SigningError::Crypto {
+            reason: format!("the seed signature is malformed: {error}"),
+        }
+    })?;
+    Signature::from_raw(raw.as_bytes())
 }
 
 #[cfg(test)]

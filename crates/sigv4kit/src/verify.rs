@@ -267,26 +267,9 @@ impl<E: SigningEngine> RequestVerifier<E> {
         verified: &Verified,
         key: &VerifyingKey,
     ) -> Result<Box<dyn ChainVerifier>, VerifyError> {
-        match (verified.algorithm, key) {
-            (Algorithm::Sigv4, VerifyingKey::Secret(secret)) => {
-                self.hmac.chain_verifier(verified, secret)
-            }
-            (Algorithm::Sigv4, VerifyingKey::PublicKey(_)) => Err(VerifyError::WrongKeyType {
-                algorithm: Algorithm::Sigv4,
-                reason: "SigV4 is checked with the secret access key; a public key verifies SigV4A only",
-            }),
-            (Algorithm::Sigv4a, VerifyingKey::PublicKey(public_key)) => {
-                self.ecdsa.chain_verifier(verified, public_key)
-            }
-            (Algorithm::Sigv4a, VerifyingKey::Secret(secret)) => {
-                let public_key = self
-                    .ecdsa
-                    .public_key_for_secret(&verified.access_key_id, secret)
-                    .map_err(|error| VerifyError::Crypto {
-                        reason: error.to_string(),
-                    })?;
-                self.ecdsa.chain_verifier(verified, &public_key)
-            }
+        match self.checking_key(verified.algorithm, &verified.access_key_id, key)? {
+            CheckingKey::Secret(secret) => self.hmac.chain_verifier(verified, secret),
+            CheckingKey::Public(public_key) => self.ecdsa.chain_verifier(verified, &public_key),
         }
     }
 
@@ -298,31 +281,52 @@ impl<E: SigningEngine> RequestVerifier<E> {
         signature: &RequestSignature<'_>,
         key: &VerifyingKey,
     ) -> Result<Verified, VerifyError> {
-        match (signature.algorithm, key) {
-            (Algorithm::Sigv4, VerifyingKey::Secret(secret)) => {
+        let access_key_id = signature.credential.access_key_id();
+        match self.checking_key(signature.algorithm, access_key_id, key)? {
+            CheckingKey::Secret(secret) => {
                 self.hmac
                     .verify_parsed(request, signature, secret, &self.policy)
             }
-            (Algorithm::Sigv4, VerifyingKey::PublicKey(_)) => Err(VerifyError::WrongKeyType {
-                algorithm: Algorithm::Sigv4,
-                reason: "SigV4 is checked with the secret access key; a public key verifies SigV4A only",
-            }),
-            (Algorithm::Sigv4a, VerifyingKey::PublicKey(public_key)) => {
-                self.ecdsa
-                    .verify_parsed(request, signature, public_key, &self.policy)
-            }
-            (Algorithm::Sigv4a, VerifyingKey::Secret(secret)) => {
-                let public_key = self
-                    .ecdsa
-                    .public_key_for_secret(signature.credential.access_key_id(), secret)
-                    .map_err(|error| VerifyError::Crypto {
-                        reason: error.to_string(),
-                    })?;
+            CheckingKey::Public(public_key) => {
                 self.ecdsa
                     .verify_parsed(request, signature, &public_key, &self.policy)
             }
         }
     }
+
+    /// What checks a signature of `algorithm` by `access_key_id` held as
+    /// `key`: the secret for SigV4; for SigV4A the public key, derived from
+    /// a secret once and cached.
+    fn checking_key<'k>(
+        &self,
+        algorithm: Algorithm,
+        access_key_id: &str,
+        key: &'k VerifyingKey,
+    ) -> Result<CheckingKey<'k>, VerifyError> {
+        match (algorithm, key) {
+            (Algorithm::Sigv4, VerifyingKey::Secret(secret)) => Ok(CheckingKey::Secret(secret)),
+            (Algorithm::Sigv4, VerifyingKey::PublicKey(_)) => Err(VerifyError::WrongKeyType {
+                algorithm: Algorithm::Sigv4,
+                reason: "SigV4 is checked with the secret access key; a public key verifies SigV4A only",
+            }),
+            (Algorithm::Sigv4a, VerifyingKey::PublicKey(public_key)) => {
+                Ok(CheckingKey::Public(*public_key))
+            }
+            (Algorithm::Sigv4a, VerifyingKey::Secret(secret)) => self
+                .ecdsa
+                .public_key_for_secret(access_key_id, secret)
+                .map(CheckingKey::Public)
+                .map_err(|error| VerifyError::Crypto {
+                    reason: error.to_string(),
+                }),
+        }
+    }
+}
+
+/// A key as one algorithm's verifier takes it.
+enum CheckingKey<'k> {
+    Secret(&'k FingerprintedSecret),
+    Public(PublicKey),
 }
 
 /// A verified seed request, and the checker of the chunk signatures that
