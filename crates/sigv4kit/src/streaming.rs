@@ -180,11 +180,11 @@ impl RequestSigner {
         let mut seed_headers = upload.seed_headers();
         let mut headers: Vec<Header<'_>> = Vec::with_capacity(request.headers.len() + 4);
         for header in request.headers {
-            let name = std::str::from_utf8(header.name).unwrap_or_default();
-            if name.eq_ignore_ascii_case("content-length") {
+            let name = header.name;
+            if name.eq_ignore_ascii_case(b"content-length") {
                 continue;
             }
-            if name.eq_ignore_ascii_case("content-encoding") {
+            if name.eq_ignore_ascii_case(b"content-encoding") {
                 let given = String::from_utf8_lossy(header.value);
                 let given = given.trim();
                 if !given.is_empty()
@@ -199,7 +199,7 @@ impl RequestSigner {
             }
             if let Some(planned) = PLANNED_HEADERS
                 .iter()
-                .find(|planned| name.eq_ignore_ascii_case(planned))
+                .find(|planned| name.eq_ignore_ascii_case(planned.as_bytes()))
             {
                 let ours = seed_headers
                     .iter()

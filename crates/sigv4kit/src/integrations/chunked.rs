@@ -112,9 +112,7 @@ where
                 }
                 if !this.input.is_empty() {
                     let take = (need - this.chunk.len()).min(this.input.len());
-                    if this.chunk.capacity() < need {
-                        this.chunk.reserve(need - this.chunk.len());
-                    }
+                    this.chunk.reserve(need - this.chunk.len());
                     this.chunk.extend_from_slice(&this.input.split_to(take));
                     if this.chunk.len() == need {
                         let data = this.chunk.split().freeze();
