@@ -203,7 +203,7 @@ impl<E: SigningEngine> RequestVerifier<E> {
         request: &Request<'_>,
         keys: &P,
     ) -> Result<Verified, VerifyError> {
-        Ok(self.verify_keyed(request, keys).await?.0)
+        Ok(self.verify_keyed(request, keys, false).await?.verified)
     }
 
     /// Verifies the seed request of a stream as [`RequestVerifier::verify`]
@@ -220,25 +220,18 @@ impl<E: SigningEngine> RequestVerifier<E> {
         request: &Request<'_>,
         keys: &P,
     ) -> Result<VerifiedSeed, VerifyError> {
-        let (verified, key) = self.verify_keyed(request, keys).await?;
-        let signs_chunks = verified
-            .payload
-            .streaming()
-            .and_then(StreamingPayload::chunk_algorithm)
-            .is_some();
-        let chain = if signs_chunks {
-            Some(self.chain_verifier(&verified, &key)?)
-        } else {
-            None
-        };
-        Ok(VerifiedSeed { verified, chain })
+        self.verify_keyed(request, keys, true).await
     }
 
+    /// Verifies `request` with its key from `keys`, and with `with_chain`
+    /// returns the chain checker a signed `aws-chunked` seed calls for,
+    /// bound to the key resolved for the seed.
     async fn verify_keyed<P: KeyProvider + ?Sized>(
         &self,
         request: &Request<'_>,
         keys: &P,
-    ) -> Result<(Verified, VerifyingKey), VerifyError> {
+        with_chain: bool,
+    ) -> Result<VerifiedSeed, VerifyError> {
         self.policy.limits.check(request)?;
         let signature = RequestSignature::from_request(request)?;
         check_claims(signature.algorithm, request, &signature, &self.policy)?;
@@ -252,8 +245,19 @@ impl<E: SigningEngine> RequestVerifier<E> {
             .ok_or_else(|| VerifyError::UnknownAccessKey {
                 access_key_id: access_key_id.to_owned(),
             })?;
-        let verified = self.verify_with_key(request, &signature, &key)?;
-        Ok((verified, key))
+        let checking = self.checking_key(signature.algorithm, access_key_id, &key)?;
+        let verified = self.verify_checked(request, &signature, &checking)?;
+        let signs_chunks = verified
+            .payload
+            .streaming()
+            .and_then(StreamingPayload::chunk_algorithm)
+            .is_some();
+        let chain = if with_chain && signs_chunks {
+            Some(self.chain_checked(&verified, &checking)?)
+        } else {
+            None
+        };
+        Ok(VerifiedSeed { verified, chain })
     }
 
     /// The checker of the chunk, trailer or event signatures that follow the
@@ -267,10 +271,8 @@ impl<E: SigningEngine> RequestVerifier<E> {
         verified: &Verified,
         key: &VerifyingKey,
     ) -> Result<Box<dyn ChainVerifier>, VerifyError> {
-        match self.checking_key(verified.algorithm, &verified.access_key_id, key)? {
-            CheckingKey::Secret(secret) => self.hmac.chain_verifier(verified, secret),
-            CheckingKey::Public(public_key) => self.ecdsa.chain_verifier(verified, &public_key),
-        }
+        let checking = self.checking_key(verified.algorithm, &verified.access_key_id, key)?;
+        self.chain_checked(verified, &checking)
     }
 
     /// Checks `request`, whose signature was read with
@@ -282,15 +284,36 @@ impl<E: SigningEngine> RequestVerifier<E> {
         key: &VerifyingKey,
     ) -> Result<Verified, VerifyError> {
         let access_key_id = signature.credential.access_key_id();
-        match self.checking_key(signature.algorithm, access_key_id, key)? {
+        let checking = self.checking_key(signature.algorithm, access_key_id, key)?;
+        self.verify_checked(request, signature, &checking)
+    }
+
+    fn verify_checked(
+        &self,
+        request: &Request<'_>,
+        signature: &RequestSignature<'_>,
+        checking: &CheckingKey<'_>,
+    ) -> Result<Verified, VerifyError> {
+        match checking {
             CheckingKey::Secret(secret) => {
                 self.hmac
                     .verify_parsed(request, signature, secret, &self.policy)
             }
             CheckingKey::Public(public_key) => {
                 self.ecdsa
-                    .verify_parsed(request, signature, &public_key, &self.policy)
+                    .verify_parsed(request, signature, public_key, &self.policy)
             }
+        }
+    }
+
+    fn chain_checked(
+        &self,
+        verified: &Verified,
+        checking: &CheckingKey<'_>,
+    ) -> Result<Box<dyn ChainVerifier>, VerifyError> {
+        match checking {
+            CheckingKey::Secret(secret) => self.hmac.chain_verifier(verified, secret),
+            CheckingKey::Public(public_key) => self.ecdsa.chain_verifier(verified, public_key),
         }
     }
 
