@@ -21,7 +21,7 @@ use hmac::Mac;
 use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{Algorithm, AuthorizationError, Request, RequestSignature, StringToSign};
 pub use sigv4kit_signer::FingerprintedSecret;
-use sigv4kit_signer::verification::verify_bounded_request;
+use sigv4kit_signer::verification::verify_request;
 use sigv4kit_signer::{
     ChainVerifier, SecretAccessKey, SecretFingerprint, SigningRegion, Verified, Verifier,
     VerifyError, VerifyPolicy,
@@ -99,7 +99,7 @@ impl HmacVerifier {
         fingerprint: &[u8; 32],
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError> {
-        verify_bounded_request(
+        verify_request(
             Algorithm::Sigv4,
             request,
             signature,
@@ -169,7 +169,6 @@ impl Verifier for HmacVerifier {
         key: &FingerprintedSecret,
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError> {
-        policy.limits.check(request)?;
         self.verify_bounded(
             request,
             signature,
@@ -181,23 +180,6 @@ impl Verifier for HmacVerifier {
 
     /// The trait's `verify`, with the limits checked once, before the
     /// signature is read.
-    fn verify(
-        &self,
-        request: &Request<'_>,
-        key: &FingerprintedSecret,
-        policy: &VerifyPolicy,
-    ) -> Result<Verified, VerifyError> {
-        policy.limits.check(request)?;
-        let signature = RequestSignature::from_request(request)?;
-        self.verify_bounded(
-            request,
-            &signature,
-            key.secret(),
-            key.fingerprint().as_bytes(),
-            policy,
-        )
-    }
-
     fn chain_verifier(
         &self,
         verified: &Verified,

@@ -337,23 +337,14 @@ const SECURITY_TOKEN_HEADER: &[u8] = b"x-amz-security-token";
 /// A match builds nothing but the [`Verified`] answer: the canonical request
 /// streams into SHA-256 through the signer's per-thread scratch area, and
 /// the string to sign into `check`.
-pub fn verify_request(
-    algorithm: Algorithm,
-    request: &Request<'_>,
-    signature: &RequestSignature<'_>,
-    policy: &VerifyPolicy,
-    check: impl FnOnce(&StringToSign<'_>) -> Result<bool, VerifyError>,
-) -> Result<Verified, VerifyError> {
-    policy.limits.check(request)?;
-    verify_bounded_request(algorithm, request, signature, policy, check)
-}
-
-/// [`verify_request`] for a request already checked against the policy's
-/// [`limits`](VerifyPolicy::limits), as [`Verifier::verify`] checks it
-/// before reading the signature: the bounds are not counted twice.
+///
+/// `request` must already be within the policy's
+/// [`limits`](VerifyPolicy::limits): its signature was read from it, and
+/// [`Verifier::verify`] checks the bounds before reading it, so they are
+/// counted once.
 ///
 /// [`Verifier::verify`]: crate::Verifier::verify
-pub fn verify_bounded_request(
+pub fn verify_request(
     algorithm: Algorithm,
     request: &Request<'_>,
     signature: &RequestSignature<'_>,

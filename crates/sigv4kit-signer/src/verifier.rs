@@ -43,7 +43,9 @@ pub trait Verifier: Send + Sync {
     fn algorithm(&self) -> Algorithm;
 
     /// Checks `request`, whose signature `signature` was read from it with
-    /// [`RequestSignature::from_request`], with `key`.
+    /// [`RequestSignature::from_request`], with `key`. The request is already
+    /// within `policy.limits`, as [`Verifier::verify`] checks them before it
+    /// reads the signature.
     fn verify_parsed(
         &self,
         request: &Request<'_>,
