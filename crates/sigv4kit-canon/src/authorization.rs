@@ -39,6 +39,7 @@ use crate::request::Request;
 use crate::scope::{Algorithm, AmzDate, RegionSet, SCOPE_TERMINATOR, is_scope_char};
 #[cfg(doc)]
 use crate::scope::{Region, Service};
+use crate::words::{EACH, HIGH, bytes_within};
 
 /// The longest raw signature: a DER ECDSA P-256 signature (SigV4A).
 pub const MAX_SIGNATURE_BYTES: usize = 72;
@@ -235,20 +236,6 @@ impl fmt::Debug for SignatureBytes {
         }
         f.write_str(")")
     }
-}
-
-/// A byte of each of a word's eight bytes.
-const EACH: u64 = 0x0101_0101_0101_0101;
-/// The top bit of each of a word's eight bytes.
-const HIGH: u64 = 0x80 * EACH;
-
-/// Which bytes of `word` lie in `low..=high`, as their top bits (`low` and
-/// `high` below 0x80). Exact for a word of bytes below 0x80, where no sum
-/// carries into the next byte; callers refuse any other word apart.
-fn bytes_within(word: u64, low: u8, high: u8) -> u64 {
-    let at_least_low = word.wrapping_add(u64::from(0x80 - low) * EACH);
-    let above_high = word.wrapping_add(u64::from(0x7f - high) * EACH);
-    at_least_low & !above_high & HIGH
 }
 
 /// Whether the eight bytes of `word` are all lower-case letters, `-` or

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use crate::error::CanonicalError;
 use crate::request::Header;
 use crate::sink::Sink;
+use crate::words::{lower_case_word, position_below, position_of};
 
 /// Headers the signer never signs unless told otherwise: they are changed by
 /// proxies and HTTP stacks on the way, or carry the signature itself.
@@ -124,20 +125,11 @@ pub fn cmp_names(a: &[u8], b: &[u8]) -> Ordering {
     a.len().cmp(&b.len())
 }
 
-/// Eight bytes with each ASCII upper-case letter lower-cased, all at once:
-/// after adding the right constant to a byte's low seven bits, its high bit
-/// says whether it is at least `A`, or above `Z`; bytes above 0x7f stay.
-#[inline]
-const fn lower_case_word(word: u64) -> u64 {
-    const EACH: u64 = 0x0101_0101_0101_0101;
-    let seven_bits = word & (0x7f * EACH);
-    let at_least_a = seven_bits + (0x80 - b'A' as u64) * EACH;
-    let above_z = seven_bits + (0x7f - b'Z' as u64) * EACH;
-    let upper = at_least_a & !above_z & !word & (0x80 * EACH);
-    word | (upper >> 2)
-}
-
 /// Writes a header value trimmed, with each inner whitespace run as one space.
+///
+/// A value is scanned eight bytes at a time for bytes up to 0x20, where
+/// every ASCII space byte lies; a lone space between two other bytes is
+/// already canonical, so most values go to the sink in one piece.
 #[inline]
 pub fn write_canonical_value(value: &[u8], sink: &mut impl Sink) {
     let mut rest = value;
@@ -153,18 +145,19 @@ pub fn write_canonical_value(value: &[u8], sink: &mut impl Sink) {
         }
         rest = head;
     }
-    // Every ASCII space byte is at most 0x20: look for those first.
     let mut run_start = 0;
     let mut index = 0;
-    while let Some(offset) = rest[index..].iter().position(|&byte| byte <= b' ') {
-        index += offset;
-        if !is_ascii_space(rest[index]) {
-            index += 1;
+    while let Some(found) = position_below(rest, index, b' ' + 1) {
+        index = found + 1;
+        let byte = rest[found];
+        // `rest` ends in a non-space byte, so a space always has a successor.
+        let lone_space = byte == b' ' && !rest.get(index).copied().is_some_and(is_ascii_space);
+        if lone_space || !is_ascii_space(byte) {
             continue;
         }
-        sink.put(&rest[run_start..index]);
+        sink.put(&rest[run_start..found]);
         sink.put(b" ");
-        while index < rest.len() && is_ascii_space(rest[index]) {
+        while rest.get(index).copied().is_some_and(is_ascii_space) {
             index += 1;
         }
         run_start = index;
@@ -297,7 +290,7 @@ impl HeaderSelection {
 pub struct AddedHeader<'a> {
     /// Lower-case name.
     pub name: &'static str,
-    /// Value, already canonical.
+    /// Value, trimmed and folded like a request header's.
     pub value: &'a [u8],
     /// Whether it is part of the signature.
     pub signed: bool,
@@ -327,15 +320,30 @@ impl<'a> HeaderList<'a> {
         }
     }
 
-    /// Checks every request header name and fills `order` with the indices
-    /// of the headers `selects` keeps, sorted by name, repeats in their
-    /// original order.
+    #[inline]
+    fn keyed(&self, index: usize) -> KeyedHeader {
+        KeyedHeader {
+            key: NameKey::of(self.name(index)),
+            index,
+        }
+    }
+
+    /// Orders two headers as their lower-case names, then as they came.
+    #[inline]
+    fn cmp_keyed(&self, a: &KeyedHeader, b: &KeyedHeader) -> Ordering {
+        a.key
+            .cmp_names(&b.key, || (self.name(a.index), self.name(b.index)))
+            .then(a.index.cmp(&b.index))
+    }
+
+    /// Checks every request header name and fills `keyed` with the headers
+    /// `selects` keeps, sorted by name, repeats in their original order.
     fn sort_selected(
         &self,
-        order: &mut Vec<usize>,
+        keyed: &mut Vec<KeyedHeader>,
         mut selects: impl FnMut(&[u8]) -> bool,
     ) -> Result<(), CanonicalError> {
-        order.clear();
+        keyed.clear();
         for (index, header) in self.request.iter().enumerate() {
             if !is_valid_header_name(header.name) {
                 return Err(CanonicalError::InvalidHeaderName {
@@ -343,44 +351,45 @@ impl<'a> HeaderList<'a> {
                 });
             }
             if selects(header.name) {
-                order.push(index);
+                keyed.push(self.keyed(index));
             }
         }
         let first_added = self.request.len();
-        order.extend(
+        keyed.extend(
             self.added
                 .iter()
                 .enumerate()
                 .filter(|(_, added)| added.signed)
-                .map(|(offset, _)| first_added + offset),
+                .map(|(offset, _)| self.keyed(first_added + offset)),
         );
-        order.sort_unstable_by(|&a, &b| cmp_names(self.name(a), self.name(b)).then(a.cmp(&b)));
+        keyed.sort_unstable_by(|a, b| self.cmp_keyed(a, b));
         Ok(())
     }
 
     /// Sorts every request header and walks them alongside `signed`, a
     /// sorted list of lower-case names without repeats (a received
-    /// `SignedHeaders`), keeping in `sorted.order` the headers it names. Both
+    /// `SignedHeaders`), keeping in `sorted.keyed` the headers it names. Both
     /// sides are sorted, so one merge pass finds everything a verifier asks
     /// of the list (is `host` signed, is an `x-amz-*` header left out, is a
     /// named header missing): no name is compared with every other. Nothing
     /// is an error here; the caller reports what was found in its own order.
     ///
-    /// It also fills `sorted.group_ends` and `sorted.signed_names` as
-    /// [`SortScratch::fill_groups`] would: the groups are the merge's, and
-    /// the names are `signed` itself.
+    /// It also fills the rest of `sorted` as [`SortScratch::fill_groups`]
+    /// would: the groups are the merge's, and the names are `signed` itself.
     pub(crate) fn merge_signed(&self, signed: &str, sorted: &mut SortScratch) -> MergeFindings<'a> {
         let SortScratch {
-            order,
+            keyed,
             group_ends,
             signed_names,
+            name_ends,
         } = sorted;
-        order.clear();
         group_ends.clear();
+        name_ends.clear();
         signed_names.clear();
         signed_names.extend_from_slice(signed.as_bytes());
-        order.extend(0..self.request.len());
-        order.sort_unstable_by(|&a, &b| cmp_names(self.name(a), self.name(b)).then(a.cmp(&b)));
+        keyed.clear();
+        keyed.extend((0..self.request.len()).map(|index| self.keyed(index)));
+        keyed.sort_unstable_by(|a, b| self.cmp_keyed(a, b));
 
         let mut findings = MergeFindings::default();
         // The request index of the first unsigned `x-amz-*` header and of the
@@ -399,16 +408,22 @@ impl<'a> HeaderList<'a> {
                 first_invalid = Some(index);
             }
         };
-        let (mut kept, mut next) = (0, 0);
-        // The names are short: a byte loop finds each `;` for less than `memchr`.
-        for wanted in signed.as_bytes().split(|&byte| byte == b';') {
+        let signed = signed.as_bytes();
+        let (mut kept, mut next, mut start) = (0, 0, 0);
+        loop {
+            let end = position_of(signed, start, b';').unwrap_or(signed.len());
+            let wanted = &signed[start..end];
+            let wanted_key = NameKey::of(wanted);
             findings.host_signed |= wanted == b"host";
             let group_start = kept;
-            while next < order.len() {
-                match cmp_names(self.name(order[next]), wanted) {
-                    Ordering::Less => leave_out(order[next]),
+            while let Some(&header) = keyed.get(next) {
+                match header
+                    .key
+                    .cmp_names(&wanted_key, || (self.name(header.index), wanted))
+                {
+                    Ordering::Less => leave_out(header.index),
                     Ordering::Equal => {
-                        order[kept] = order[next];
+                        keyed[kept] = header;
                         kept += 1;
                     }
                     Ordering::Greater => break,
@@ -417,32 +432,44 @@ impl<'a> HeaderList<'a> {
             }
             if kept > group_start {
                 group_ends.push(kept);
+                name_ends.push(end);
             } else if findings.missing_signed_header.is_none() {
                 findings.missing_signed_header = Some(String::from_utf8_lossy(wanted).into_owned());
             }
+            if end == signed.len() {
+                break;
+            }
+            start = end + 1;
         }
-        order[next..].iter().for_each(|&index| leave_out(index));
-        order.truncate(kept);
+        keyed[next..]
+            .iter()
+            .for_each(|header| leave_out(header.index));
+        keyed.truncate(kept);
         findings.unsigned_amz_header = first_unsigned_amz.map(|index| self.name(index));
         findings.invalid_header_name = first_invalid.map(|index| self.name(index));
         findings
     }
 
-    /// Fills `sorted.order` with the indices of the signed headers, sorted by
-    /// name, repeats in their original order; `sorted.group_ends` with the end
-    /// (in `order`) of each run of one name; and `sorted.signed_names` with the
-    /// signed-header list, lower-cased once here and reused by every writer.
+    /// Fills `sorted.keyed` with the signed headers, sorted by name, repeats
+    /// in their original order, and the rest of `sorted` with the groups of
+    /// one name and the signed-header list, lower-cased once here and reused
+    /// by every writer.
     pub(crate) fn select_and_sort(
         &self,
         selection: &HeaderSelection,
         sorted: &mut SortScratch,
     ) -> Result<(), CanonicalError> {
-        self.sort_selected(&mut sorted.order, |name| selection.selects(name))?;
+        self.sort_selected(&mut sorted.keyed, |name| selection.selects(name))?;
         if let HeaderSelection::Exactly(wanted) = selection {
             for name in wanted.iter() {
+                let wanted_key = NameKey::of(name.as_bytes());
                 let present = sorted
-                    .order
-                    .binary_search_by(|&index| cmp_names(self.name(index), name.as_bytes()))
+                    .keyed
+                    .binary_search_by(|header| {
+                        header
+                            .key
+                            .cmp_names(&wanted_key, || (self.name(header.index), name.as_bytes()))
+                    })
                     .is_ok();
                 if !present {
                     return Err(CanonicalError::MissingSignedHeader {
@@ -454,6 +481,72 @@ impl<'a> HeaderList<'a> {
         sorted.fill_groups(*self);
         Ok(())
     }
+}
+
+/// The first sixteen bytes of a header name, lower-cased and padded with
+/// zeros, as one big-endian number, and the name's length.
+///
+/// Sorting compares every name with several others; the key is built once
+/// per header, and two keys order their names with one comparison unless
+/// both names share their first sixteen bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NameKey {
+    head: u128,
+    len: usize,
+}
+
+impl NameKey {
+    const HEAD_BYTES: usize = 16;
+
+    #[inline]
+    pub(crate) fn of(name: &[u8]) -> Self {
+        // Built in a register: bytes stored one by one and read back as a
+        // word would stall the load.
+        let word = |bytes: &[u8]| {
+            let word = match bytes.first_chunk::<8>() {
+                Some(chunk) => u64::from_be_bytes(*chunk),
+                None => bytes.iter().enumerate().fold(0, |word, (at, &byte)| {
+                    word | u64::from(byte) << (56 - 8 * at)
+                }),
+            };
+            lower_case_word(word)
+        };
+        let high = word(name);
+        let low = word(name.get(8..).unwrap_or_default());
+        Self {
+            head: (u128::from(high) << 64) | u128::from(low),
+            len: name.len(),
+        }
+    }
+
+    /// Orders the names of `self` and `other` as [`cmp_names`] does; `names`
+    /// gives the two names for the rare pair the keys cannot tell apart.
+    ///
+    /// With equal heads, a name of at most sixteen bytes is a prefix of the
+    /// other (the other's bytes beyond it are the zeros of the padding), so
+    /// the lengths decide; only two longer names compare their tails.
+    #[inline]
+    pub(crate) fn cmp_names<'n>(
+        &self,
+        other: &Self,
+        names: impl FnOnce() -> (&'n [u8], &'n [u8]),
+    ) -> Ordering {
+        match self.head.cmp(&other.head) {
+            Ordering::Equal if self.len > Self::HEAD_BYTES && other.len > Self::HEAD_BYTES => {
+                let (a, b) = names();
+                cmp_names(&a[Self::HEAD_BYTES..], &b[Self::HEAD_BYTES..])
+            }
+            Ordering::Equal => self.len.cmp(&other.len),
+            unequal => unequal,
+        }
+    }
+}
+
+/// A header's sort key and its index in the [`HeaderList`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeyedHeader {
+    key: NameKey,
+    index: usize,
 }
 
 /// The prefix of the headers a verifier requires to be signed.
@@ -483,36 +576,46 @@ pub(crate) struct MergeFindings<'r> {
 /// Reused storage for [`HeaderList::select_and_sort`].
 #[derive(Debug, Default, Clone)]
 pub(crate) struct SortScratch {
-    order: Vec<usize>,
+    /// The signed headers, sorted by name, repeats in their original order.
+    keyed: Vec<KeyedHeader>,
+    /// The end, in `keyed`, of each run of one name.
     group_ends: Vec<usize>,
+    /// The signed-header list: the lower-case names joined by `;`.
     signed_names: Vec<u8>,
+    /// The end, in `signed_names`, of each name.
+    name_ends: Vec<usize>,
 }
 
 impl SortScratch {
-    /// From the sorted `order`, fills `group_ends` with the end of each run
+    /// From the sorted `keyed`, fills `group_ends` with the end of each run
     /// of one name and `signed_names` with the signed-header list,
     /// lower-cased once here and reused by every writer.
     fn fill_groups(&mut self, list: HeaderList<'_>) {
         let Self {
-            order,
+            keyed,
             group_ends,
             signed_names,
+            name_ends,
         } = self;
         group_ends.clear();
+        name_ends.clear();
         signed_names.clear();
-        for position in 1..=order.len() {
-            let ends_group = position == order.len()
-                || !list
-                    .name(order[position])
-                    .eq_ignore_ascii_case(list.name(order[position - 1]));
+        for position in 1..=keyed.len() {
+            let last = &keyed[position - 1];
+            let ends_group = keyed.get(position).is_none_or(|next| {
+                last.key
+                    .cmp_names(&next.key, || (list.name(last.index), list.name(next.index)))
+                    != Ordering::Equal
+            });
             if ends_group {
                 if !group_ends.is_empty() {
                     signed_names.push(b';');
                 }
                 let name_start = signed_names.len();
-                signed_names.extend_from_slice(list.name(order[position - 1]));
+                signed_names.extend_from_slice(list.name(last.index));
                 signed_names[name_start..].make_ascii_lowercase();
                 group_ends.push(position);
+                name_ends.push(signed_names.len());
             }
         }
     }
@@ -542,20 +645,25 @@ impl SortedHeaders<'_> {
 
     /// Writes the canonical headers block, each line ending in `\n`.
     pub(crate) fn write_canonical_headers(&self, sink: &mut impl Sink) {
-        let names = &self.scratch.signed_names;
-        let mut names = names.split(|&byte| byte == b';');
-        let mut start = 0;
-        for &end in &self.scratch.group_ends {
-            sink.put(names.next().unwrap_or_default());
+        let SortScratch {
+            keyed,
+            group_ends,
+            signed_names,
+            name_ends,
+        } = self.scratch;
+        let (mut start, mut name_start) = (0, 0);
+        for (&end, &name_end) in group_ends.iter().zip(name_ends) {
+            sink.put(&signed_names[name_start..name_end]);
             sink.put(b":");
-            for (position, &index) in self.scratch.order[start..end].iter().enumerate() {
+            for (position, header) in keyed[start..end].iter().enumerate() {
                 if position > 0 {
                     sink.put(b",");
                 }
-                write_canonical_value(self.list.value(index), sink);
+                write_canonical_value(self.list.value(header.index), sink);
             }
             sink.put(b"\n");
             start = end;
+            name_start = name_end + 1;
         }
     }
 }
@@ -583,20 +691,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn words_lower_case_as_bytes_do() {
-        for byte in 0..=255u8 {
-            let word = u64::from_be_bytes([byte, b'A', byte, b'z', 0x80, byte, b'Z', byte]);
-            let lower =
-                [byte, b'A', byte, b'z', 0x80, byte, b'Z', byte].map(|b| b.to_ascii_lowercase());
-            assert_eq!(
-                lower_case_word(word),
-                u64::from_be_bytes(lower),
-                "{byte:#x}"
-            );
-        }
-    }
-
     proptest::proptest! {
         #[test]
         fn names_compare_as_their_lower_case_forms(
@@ -606,6 +700,57 @@ mod tests {
             let lower = |name: &[u8]| name.to_ascii_lowercase();
             proptest::prop_assert_eq!(cmp_names(&a, &b), lower(&a).cmp(&lower(&b)));
             proptest::prop_assert_eq!(cmp_names(&a, &a.to_ascii_uppercase()), Ordering::Equal);
+        }
+    }
+
+    /// The folding rule byte by byte: trim, then each run of whitespace
+    /// as one space.
+    fn folded_byte_by_byte(value: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut in_run = false;
+        for &byte in trim_ascii_space(value) {
+            if is_ascii_space(byte) {
+                in_run = true;
+                continue;
+            }
+            if in_run {
+                out.push(b' ');
+                in_run = false;
+            }
+            out.push(byte);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn values_fold_as_the_byte_rule_says(
+            value in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(b" \t\n\x0b\x0c\r\x00\x1f!a".to_vec()),
+                    proptest::prelude::any::<u8>(),
+                ],
+                0..40,
+            ),
+        ) {
+            let mut written = Vec::new();
+            write_canonical_value(&value, &mut written);
+            proptest::prop_assert_eq!(written, folded_byte_by_byte(&value));
+        }
+
+        #[test]
+        fn name_keys_order_names_as_cmp_names_does(
+            a in proptest::collection::vec(proptest::sample::select(b"aAzZ-_\x00\xc3".to_vec()), 0..24),
+            b in proptest::collection::vec(proptest::sample::select(b"aAzZ-_\x00\xc3".to_vec()), 0..24),
+            shared in 0usize..24,
+        ) {
+            // Long shared heads reach the tail comparison.
+            let b: Vec<u8> = a.iter().take(shared).chain(b.iter()).copied().collect();
+            let keyed = NameKey::of(&a).cmp_names(&NameKey::of(&b), || (&a, &b));
+            proptest::prop_assert_eq!(keyed, cmp_names(&a, &b));
+            let upper = a.to_ascii_uppercase();
+            let same = NameKey::of(&a).cmp_names(&NameKey::of(&upper), || (&a, &upper));
+            proptest::prop_assert_eq!(same, Ordering::Equal);
         }
     }
 

@@ -48,6 +48,7 @@ pub mod request;
 pub mod resign;
 pub mod scope;
 pub mod sink;
+mod words;
 
 pub use authorization::{
     AuthorizationError, AuthorizationHeader, Credential, Placement, RequestSignature,

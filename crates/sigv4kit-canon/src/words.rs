@@ -1,0 +1,131 @@
+//! Byte tests on eight bytes at once.
+//!
+//! Header names, header values and signed-header lists are short byte
+//! strings that every signing and verification scans or compares. Read as
+//! one `u64` word, eight bytes take a handful of word operations where a
+//! byte loop takes eight rounds of a load, a test and a branch. Each helper
+//! here is property-tested against the byte-wise rule it stands for.
+
+/// A byte of each of a word's eight bytes.
+pub(crate) const EACH: u64 = 0x0101_0101_0101_0101;
+/// The top bit of each of a word's eight bytes.
+pub(crate) const HIGH: u64 = 0x80 * EACH;
+
+/// Which bytes of `word` lie in `low..=high`, as their top bits (`low` and
+/// `high` below 0x80). Exact for a word of bytes below 0x80, where no sum
+/// carries into the next byte; callers refuse any other word apart.
+#[inline]
+pub(crate) fn bytes_within(word: u64, low: u8, high: u8) -> u64 {
+    let at_least_low = word.wrapping_add(u64::from(0x80 - low) * EACH);
+    let above_high = word.wrapping_add(u64::from(0x7f - high) * EACH);
+    at_least_low & !above_high & HIGH
+}
+
+/// Eight bytes with each ASCII upper-case letter lower-cased, all at once:
+/// after adding the right constant to a byte's low seven bits, its high bit
+/// says whether it was at least `A`, and another constant whether it was
+/// above `Z`; a byte with its own high bit set is never a letter.
+#[inline]
+pub(crate) const fn lower_case_word(word: u64) -> u64 {
+    let seven_bits = word & (0x7f * EACH);
+    let at_least_a = seven_bits + (0x80 - b'A' as u64) * EACH;
+    let above_z = seven_bits + (0x7f - b'Z' as u64) * EACH;
+    let upper = at_least_a & !above_z & !word & HIGH;
+    word | (upper >> 2)
+}
+
+/// The first index at or after `from` whose byte is below `limit`, which is
+/// at most 0x80.
+///
+/// Subtracting `limit` from every byte sets the top bit of each byte below
+/// it; a borrow can only set bits above a byte that was below, so the lowest
+/// flagged byte of a little-endian word is exact.
+#[inline]
+pub(crate) fn position_below(bytes: &[u8], from: usize, limit: u8) -> Option<usize> {
+    debug_assert!(limit <= 0x80);
+    let mut index = from;
+    while let Some(chunk) = bytes.get(index..).and_then(<[u8]>::first_chunk::<8>) {
+        let word = u64::from_le_bytes(*chunk);
+        let below = word.wrapping_sub(u64::from(limit) * EACH) & !word & HIGH;
+        if below != 0 {
+            return Some(index + (below.trailing_zeros() / 8) as usize);
+        }
+        index += 8;
+    }
+    let tail = bytes.get(index..)?;
+    tail.iter()
+        .position(|&byte| byte < limit)
+        .map(|offset| index + offset)
+}
+
+/// The first index at or after `from` that holds `wanted`.
+#[inline]
+pub(crate) fn position_of(bytes: &[u8], from: usize, wanted: u8) -> Option<usize> {
+    let mut index = from;
+    while let Some(chunk) = bytes.get(index..).and_then(<[u8]>::first_chunk::<8>) {
+        // The wanted byte becomes the only zero byte, then the only byte below 1.
+        let word = u64::from_le_bytes(*chunk) ^ (u64::from(wanted) * EACH);
+        let zero = word.wrapping_sub(EACH) & !word & HIGH;
+        if zero != 0 {
+            return Some(index + (zero.trailing_zeros() / 8) as usize);
+        }
+        index += 8;
+    }
+    let tail = bytes.get(index..)?;
+    tail.iter()
+        .position(|&byte| byte == wanted)
+        .map(|offset| index + offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn words_lower_case_as_bytes_do() {
+        for byte in 0..=255u8 {
+            let bytes = [byte, b'A', byte, b'z', 0x80, byte, b'Z', byte];
+            let lower = bytes.map(|b| b.to_ascii_lowercase());
+            assert_eq!(
+                lower_case_word(u64::from_be_bytes(bytes)),
+                u64::from_be_bytes(lower),
+                "{byte:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_position_and_byte_is_found() {
+        for length in 0..20 {
+            for at in 0..length {
+                for byte in [0u8, 0x1f, 0x20, b';', 0x7f, 0x80, 0xff] {
+                    let mut bytes = vec![b'a'; length];
+                    bytes[at] = byte;
+                    let below = bytes.iter().position(|&b| b < 0x21);
+                    assert_eq!(position_below(&bytes, 0, 0x21), below, "{bytes:?}");
+                    assert_eq!(position_of(&bytes, 0, byte), Some(at), "{bytes:?}");
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn positions_are_those_of_a_byte_loop(
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b' '), Just(b'\t'), Just(b';'), Just(0u8), Just(0x80u8), any::<u8>(), Just(b'a')],
+                0..40,
+            ),
+            from in 0usize..45,
+            limit in 0u8..=0x80,
+            wanted in prop_oneof![Just(b';'), Just(b' '), Just(0u8), any::<u8>()],
+        ) {
+            let tail = bytes.get(from..);
+            let below = tail.and_then(|tail| tail.iter().position(|&b| b < limit)).map(|at| from + at);
+            let found = tail.and_then(|tail| tail.iter().position(|&b| b == wanted)).map(|at| from + at);
+            prop_assert_eq!(position_below(&bytes, from, limit), below);
+            prop_assert_eq!(position_of(&bytes, from, wanted), found);
+        }
+    }
+}
