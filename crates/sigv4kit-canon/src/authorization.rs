@@ -22,6 +22,7 @@
 //! which also bounds the size of the request before anything here runs.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
@@ -785,26 +786,98 @@ fn general_authorization_header(
 /// access key id free of whitespace, a valid list holds neither whitespace
 /// nor `,`, and a valid signature is hex, so there is nothing to trim and no
 /// other comma to cut at.
+///
+/// A client sends the same credential and signed-header list on request
+/// after request, so everything before the signature is usually the text
+/// of the last header this thread read: then its layout is taken from
+/// [`LAST_SDK_HEADER`] and only the signature is read.
 fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
     // One UTF-8 check of the whole value costs less than one per value.
     let text = std::str::from_utf8(value).ok()?;
-    let (algorithm, rest) = match text.strip_prefix("AWS4-HMAC-SHA256 Credential=") {
-        Some(rest) => (Algorithm::Sigv4, rest),
-        None => (
-            Algorithm::Sigv4a,
-            text.strip_prefix("AWS4-ECDSA-P256-SHA256 Credential=")?,
-        ),
+    let remembered = LAST_SDK_HEADER.with(|last| {
+        let last = last.try_borrow().ok()?;
+        let (before_signature, layout) = &*last;
+        value
+            .starts_with(before_signature)
+            .then(|| layout.clone())
+            .flatten()
+    });
+    let layout = match remembered {
+        Some(layout) => layout,
+        None => {
+            let layout = SdkHeaderLayout::read(text)?;
+            LAST_SDK_HEADER.with(|last| {
+                if let Ok(mut last) = last.try_borrow_mut() {
+                    last.0.clear();
+                    last.0.extend_from_slice(&value[..layout.signature_start]);
+                    last.1 = Some(layout.clone());
+                }
+            });
+            layout
+        }
     };
-    let (credential, rest) = Credential::parse_up_to_comma(algorithm, rest)?;
-    let (signed_headers, rest) =
-        SignedHeaders::parse_up_to_comma(rest.strip_prefix(", SignedHeaders=")?)?;
-    let signature = rest.strip_prefix(", Signature=")?;
     Some(AuthorizationHeader {
-        algorithm,
-        credential,
-        signed_headers,
-        signature: SignatureBytes::from_hex(algorithm, signature.as_bytes()).ok()?,
+        algorithm: layout.algorithm,
+        credential: Credential {
+            text: Cow::Borrowed(text.get(layout.credential)?),
+            access_key_id_end: layout.access_key_id_end,
+            region: layout.region,
+            service: layout.service,
+        },
+        signed_headers: SignedHeaders(Cow::Borrowed(text.get(layout.signed_headers)?)),
+        signature: SignatureBytes::from_hex(layout.algorithm, value.get(layout.signature_start..)?)
+            .ok()?,
     })
+}
+
+thread_local! {
+    /// The text before the signature of the last SDK-layout header this
+    /// thread read, and where its parts lie. It holds no secret: an access
+    /// key id, a scope and a list of header names.
+    static LAST_SDK_HEADER: RefCell<(Vec<u8>, Option<SdkHeaderLayout>)> =
+        const { RefCell::new((Vec::new(), None)) };
+}
+
+/// Where the parts of an SDK-layout `Authorization` header lie in it: the
+/// same for every header with the same text before its signature.
+#[derive(Debug, Clone)]
+struct SdkHeaderLayout {
+    algorithm: Algorithm,
+    credential: Range<usize>,
+    /// Within the credential, as in [`Credential`].
+    access_key_id_end: usize,
+    region: Option<Range<usize>>,
+    service: Range<usize>,
+    signed_headers: Range<usize>,
+    signature_start: usize,
+}
+
+impl SdkHeaderLayout {
+    fn read(text: &str) -> Option<Self> {
+        let (algorithm, rest) = match text.strip_prefix("AWS4-HMAC-SHA256 Credential=") {
+            Some(rest) => (Algorithm::Sigv4, rest),
+            None => (
+                Algorithm::Sigv4a,
+                text.strip_prefix("AWS4-ECDSA-P256-SHA256 Credential=")?,
+            ),
+        };
+        let offset = |rest: &str| text.len() - rest.len();
+        let credential_start = offset(rest);
+        let (credential, rest) = Credential::parse_up_to_comma(algorithm, rest)?;
+        let list_start = offset(rest.strip_prefix(", SignedHeaders=")?);
+        let (_, rest) = SignedHeaders::parse_up_to_comma(&text[list_start..])?;
+        let list_end = offset(rest);
+        let signature_start = offset(rest.strip_prefix(", Signature=")?);
+        Some(Self {
+            algorithm,
+            credential: credential_start..credential_start + credential.as_str().len(),
+            access_key_id_end: credential.access_key_id_end,
+            region: credential.region,
+            service: credential.service,
+            signed_headers: list_start..list_end,
+            signature_start,
+        })
+    }
 }
 
 /// The values of the `Credential`, `SignedHeaders` and `Signature`
@@ -1303,6 +1376,15 @@ mod tests {
         }
     }
 
+    /// Signatures well formed and not.
+    const SIGNATURES: [&str; 5] = [
+        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
+        "5FA00FA31553B73EBF1942676E86291E8372FF2A2260956D9B8AAE1D763FBF31",
+        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31 ",
+        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fb,31",
+        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf3",
+    ];
+
     proptest::proptest! {
         /// Wherever the short way applies, the general reading finds the
         /// same header.
@@ -1314,27 +1396,54 @@ mod tests {
                 vec!["aws4_request", "aws4_request ", "aws4_request,x", "aws4_reques"],
             ),
             list in "[a-zA-Z;, =-]{0,10}",
-            signature in proptest::sample::select(vec![
-                "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
-                "5FA00FA31553B73EBF1942676E86291E8372FF2A2260956D9B8AAE1D763FBF31",
-                "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31 ",
-                "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fb,31",
-                "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf3",
-            ]),
+            signature in proptest::sample::select(SIGNATURES.to_vec()),
             first in proptest::sample::select(vec![" ", " ", "  ", "\t"]),
             between in proptest::array::uniform2(proptest::sample::select(
                 vec![", ", ", ", ",", " , ", ",\t"],
             )),
         ) {
-            let header = format!(
+            let header = |signature: &str| format!(
                 "AWS4-HMAC-SHA256{first}Credential={access_key_id}/20150830/{region}/service/{terminator}{}SignedHeaders={list}{}Signature={signature}",
                 between[0], between[1]
             );
-            if let Some(short) = sdk_authorization_header(header.as_bytes()) {
-                proptest::prop_assert_eq!(
-                    general_authorization_header(header.as_bytes()),
-                    Ok(short)
+            // The same text before the signature, read again with each
+            // signature, is taken from the last header's layout.
+            for signature in [signature, SIGNATURES[0], SIGNATURES[2], SIGNATURES[4]] {
+                let header = header(signature);
+                if let Some(short) = sdk_authorization_header(header.as_bytes()) {
+                    proptest::prop_assert_eq!(
+                        general_authorization_header(header.as_bytes()),
+                        Ok(short)
+                    );
+                }
+            }
+        }
+
+        /// Headers that share the text before the signature, or part of
+        /// it, read one after the other as when they are read afresh.
+        #[test]
+        fn a_remembered_layout_reads_as_a_fresh_reading(
+            headers in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["AKIDEXAMPLE", "AKID", "AKIDEXAMPLE2"]),
+                    proptest::sample::select(vec!["us-east-1", "us-east-12", "eu-west-1"]),
+                    proptest::sample::select(vec!["host;x-amz-date", "host;x-amz-dat", "host", "host;x-amz-date;"]),
+                    proptest::sample::select(SIGNATURES.to_vec()),
+                ),
+                1..8,
+            ),
+        ) {
+            for (access_key_id, region, list, signature) in headers {
+                let header = format!(
+                    "AWS4-HMAC-SHA256 Credential={access_key_id}/20150830/{region}/service/aws4_request, SignedHeaders={list}, Signature={signature}"
                 );
+                let read = parse_authorization_header(header.as_bytes());
+                proptest::prop_assert_eq!(&read, &general_authorization_header(header.as_bytes()));
+                if let Ok(read) = read {
+                    proptest::prop_assert_eq!(read.credential.access_key_id(), access_key_id);
+                    proptest::prop_assert_eq!(read.credential.region(), Some(region));
+                    proptest::prop_assert_eq!(read.signed_headers.as_str(), list);
+                }
             }
         }
     }

@@ -366,28 +366,96 @@ impl<'a> HeaderList<'a> {
         Ok(())
     }
 
-    /// Sorts every request header and walks them alongside `signed`, a
-    /// sorted list of lower-case names without repeats (a received
-    /// `SignedHeaders`), keeping in `sorted.keyed` the headers it names. Both
-    /// sides are sorted, so one merge pass finds everything a verifier asks
-    /// of the list (is `host` signed, is an `x-amz-*` header left out, is a
-    /// named header missing): no name is compared with every other. Nothing
-    /// is an error here; the caller reports what was found in its own order.
+    /// Selects the request headers `signed` names, a sorted list of
+    /// lower-case names without repeats (a received `SignedHeaders`), into
+    /// `sorted.keyed` in the list's order, repeats in their original order,
+    /// and finds everything a verifier asks of the list: is `host` signed, is
+    /// an `x-amz-*` header left out, is a named header missing. Nothing is an
+    /// error here; the caller reports what was found in its own order.
     ///
     /// It also fills the rest of `sorted` as [`SortScratch::fill_groups`]
-    /// would: the groups are the merge's, and the names are `signed` itself.
+    /// would: the groups are the list's, and the names are `signed` itself.
+    ///
+    /// The list is sorted already, so a request of up to
+    /// [`Self::SCANNED_HEADERS`] headers is not sorted at all: each listed
+    /// name picks its headers out of the request's keys, in a scan that
+    /// costs less than a sort for so few. A larger request is sorted and
+    /// walked alongside the list, so that no name is compared with every
+    /// other.
     pub(crate) fn merge_signed(&self, signed: &str, sorted: &mut SortScratch) -> MergeFindings<'a> {
+        sorted.keyed.clear();
+        sorted.group_ends.clear();
+        sorted.name_ends.clear();
+        sorted.signed_names.clear();
+        sorted.signed_names.extend_from_slice(signed.as_bytes());
+        if self.request.len() <= Self::SCANNED_HEADERS {
+            self.merge_by_scan(signed.as_bytes(), sorted)
+        } else {
+            self.merge_by_sort(signed.as_bytes(), sorted)
+        }
+    }
+
+    /// The most request headers [`Self::merge_signed`] scans instead of
+    /// sorting: one bit each in a `u64`.
+    const SCANNED_HEADERS: usize = 64;
+
+    fn merge_by_scan(&self, signed: &[u8], sorted: &mut SortScratch) -> MergeFindings<'a> {
+        let SortScratch {
+            keyed,
+            received,
+            group_ends,
+            name_ends,
+            ..
+        } = sorted;
+        received.clear();
+        received.extend((0..self.request.len()).map(|index| self.keyed(index)));
+        let mut findings = MergeFindings::default();
+        let mut left_out = match received.len() {
+            0 => 0,
+            count => u64::MAX >> (u64::BITS as usize - count),
+        };
+        for (wanted, end) in list_names(signed) {
+            let wanted_key = NameKey::of(wanted);
+            findings.host_signed |= wanted == b"host";
+            let group_start = keyed.len();
+            for header in received.iter() {
+                let same = header
+                    .key
+                    .cmp_names(&wanted_key, || (self.name(header.index), wanted))
+                    == Ordering::Equal;
+                if same {
+                    keyed.push(*header);
+                    left_out &= !(1 << header.index);
+                }
+            }
+            if keyed.len() > group_start {
+                group_ends.push(keyed.len());
+                name_ends.push(end);
+            } else if findings.missing_signed_header.is_none() {
+                findings.missing_signed_header = Some(String::from_utf8_lossy(wanted).into_owned());
+            }
+        }
+        // Left-out headers in request order: the first found is the first sent.
+        while left_out != 0 {
+            let name = self.name(left_out.trailing_zeros() as usize);
+            left_out &= left_out - 1;
+            if is_amz_header(name) {
+                findings.unsigned_amz_header.get_or_insert(name);
+            }
+            if !is_valid_header_name(name) {
+                findings.invalid_header_name.get_or_insert(name);
+            }
+        }
+        findings
+    }
+
+    fn merge_by_sort(&self, signed: &[u8], sorted: &mut SortScratch) -> MergeFindings<'a> {
         let SortScratch {
             keyed,
             group_ends,
-            signed_names,
             name_ends,
+            ..
         } = sorted;
-        group_ends.clear();
-        name_ends.clear();
-        signed_names.clear();
-        signed_names.extend_from_slice(signed.as_bytes());
-        keyed.clear();
         keyed.extend((0..self.request.len()).map(|index| self.keyed(index)));
         keyed.sort_unstable_by(|a, b| self.cmp_keyed(a, b));
 
@@ -408,11 +476,8 @@ impl<'a> HeaderList<'a> {
                 first_invalid = Some(index);
             }
         };
-        let signed = signed.as_bytes();
-        let (mut kept, mut next, mut start) = (0, 0, 0);
-        loop {
-            let end = position_of(signed, start, b';').unwrap_or(signed.len());
-            let wanted = &signed[start..end];
+        let (mut kept, mut next) = (0, 0);
+        for (wanted, end) in list_names(signed) {
             let wanted_key = NameKey::of(wanted);
             findings.host_signed |= wanted == b"host";
             let group_start = kept;
@@ -436,10 +501,6 @@ impl<'a> HeaderList<'a> {
             } else if findings.missing_signed_header.is_none() {
                 findings.missing_signed_header = Some(String::from_utf8_lossy(wanted).into_owned());
             }
-            if end == signed.len() {
-                break;
-            }
-            start = end + 1;
         }
         keyed[next..]
             .iter()
@@ -549,6 +610,17 @@ pub(crate) struct KeyedHeader {
     index: usize,
 }
 
+/// The names of a `;`-separated list, each with where it ends in the list.
+fn list_names(list: &[u8]) -> impl Iterator<Item = (&[u8], usize)> {
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let from = start?;
+        let end = position_of(list, from, b';').unwrap_or(list.len());
+        start = (end < list.len()).then_some(end + 1);
+        Some((&list[from..end], end))
+    })
+}
+
 /// The prefix of the headers a verifier requires to be signed.
 const AMZ_HEADER_PREFIX: &[u8] = b"x-amz-";
 
@@ -560,7 +632,7 @@ pub fn is_amz_header(name: &[u8]) -> bool {
 }
 
 /// What [`HeaderList::merge_signed`] found, for the caller to report.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct MergeFindings<'r> {
     /// Whether the signed-header list names `host`.
     pub(crate) host_signed: bool,
@@ -578,6 +650,8 @@ pub(crate) struct MergeFindings<'r> {
 pub(crate) struct SortScratch {
     /// The signed headers, sorted by name, repeats in their original order.
     keyed: Vec<KeyedHeader>,
+    /// Every received header, in request order, for a merge by scan.
+    received: Vec<KeyedHeader>,
     /// The end, in `keyed`, of each run of one name.
     group_ends: Vec<usize>,
     /// The signed-header list: the lower-case names joined by `;`.
@@ -596,6 +670,7 @@ impl SortScratch {
             group_ends,
             signed_names,
             name_ends,
+            ..
         } = self;
         group_ends.clear();
         name_ends.clear();
@@ -650,6 +725,7 @@ impl SortedHeaders<'_> {
             group_ends,
             signed_names,
             name_ends,
+            ..
         } = self.scratch;
         let (mut start, mut name_start) = (0, 0);
         for (&end, &name_end) in group_ends.iter().zip(name_ends) {
@@ -751,6 +827,43 @@ mod tests {
             let upper = a.to_ascii_uppercase();
             let same = NameKey::of(&a).cmp_names(&NameKey::of(&upper), || (&a, &upper));
             proptest::prop_assert_eq!(same, Ordering::Equal);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_merge_by_scan_finds_what_a_merge_by_sort_finds(
+            names in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "host", "Host", "x-amz-date", "X-Amz-Date", "content-type", "x-amz-meta-a",
+                    "x-amz-meta-abcdefghijklmnop", "x-amz-meta-abcdefghijklmnoq", "bad name", "",
+                    "accept", "x-amz-security-token",
+                ]),
+                0..20,
+            ),
+            listed in proptest::collection::btree_set(
+                proptest::sample::select(vec![
+                    "accept", "content-type", "host", "missing", "x-amz-date", "x-amz-meta-a",
+                    "x-amz-meta-abcdefghijklmnop", "x-amz-security-token",
+                ]),
+                1..6,
+            ),
+        ) {
+            let headers: Vec<Header<'_>> = names
+                .iter()
+                .enumerate()
+                .map(|(at, name)| Header::new(*name, if at % 2 == 0 { "v" } else { " w  x " }))
+                .collect();
+            let list = HeaderList { request: &headers, added: &[] };
+            let signed = listed.into_iter().collect::<Vec<_>>().join(";");
+            let (mut scanned, mut sorted) = (SortScratch::default(), SortScratch::default());
+            let by_scan = list.merge_by_scan(signed.as_bytes(), &mut scanned);
+            let by_sort = list.merge_by_sort(signed.as_bytes(), &mut sorted);
+            proptest::prop_assert_eq!(by_scan, by_sort);
+            let indices = |scratch: &SortScratch| scratch.keyed.iter().map(|header| header.index).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(indices(&scanned), indices(&sorted));
+            proptest::prop_assert_eq!(&scanned.group_ends, &sorted.group_ends);
+            proptest::prop_assert_eq!(&scanned.name_ends, &sorted.name_ends);
         }
     }
 
