@@ -40,7 +40,7 @@ use crate::request::Request;
 use crate::scope::{Algorithm, AmzDate, RegionSet, SCOPE_TERMINATOR, is_scope_char};
 #[cfg(doc)]
 use crate::scope::{Region, Service};
-use crate::words::{EACH, HIGH, bytes_within};
+use crate::words::{EACH, HIGH, bytes_within, eq_lower_case};
 
 /// The longest raw signature: a DER ECDSA P-256 signature (SigV4A).
 pub const MAX_SIGNATURE_BYTES: usize = 72;
@@ -792,8 +792,6 @@ fn general_authorization_header(
 /// of the last header this thread read: then its layout is taken from
 /// [`LAST_SDK_HEADER`] and only the signature is read.
 fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
-    // One UTF-8 check of the whole value costs less than one per value.
-    let text = std::str::from_utf8(value).ok()?;
     let remembered = LAST_SDK_HEADER.with(|last| {
         let last = last.try_borrow().ok()?;
         let (before_signature, layout) = &*last;
@@ -805,7 +803,8 @@ fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
     let layout = match remembered {
         Some(layout) => layout,
         None => {
-            let layout = SdkHeaderLayout::read(text)?;
+            // One UTF-8 check of the whole value costs less than one per value.
+            let layout = SdkHeaderLayout::read(std::str::from_utf8(value).ok()?)?;
             LAST_SDK_HEADER.with(|last| {
                 if let Ok(mut last) = last.try_borrow_mut() {
                     last.0.clear();
@@ -816,15 +815,18 @@ fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
             layout
         }
     };
+    // Only the two values read as text need to be checked as UTF-8 again;
+    // the signature is checked as hex.
+    let text = |range: Range<usize>| std::str::from_utf8(value.get(range)?).ok();
     Some(AuthorizationHeader {
         algorithm: layout.algorithm,
         credential: Credential {
-            text: Cow::Borrowed(text.get(layout.credential)?),
+            text: Cow::Borrowed(text(layout.credential)?),
             access_key_id_end: layout.access_key_id_end,
             region: layout.region,
             service: layout.service,
         },
-        signed_headers: SignedHeaders(Cow::Borrowed(text.get(layout.signed_headers)?)),
+        signed_headers: SignedHeaders(Cow::Borrowed(text(layout.signed_headers)?)),
         signature: SignatureBytes::from_hex(layout.algorithm, value.get(layout.signature_start..)?)
             .ok()?,
     })
@@ -978,16 +980,14 @@ impl<'r> SignatureHeaders<'r> {
         let mut found = Self::default();
         for header in request.headers {
             let slot = match header.name.len() {
-                13 if header.name.eq_ignore_ascii_case(b"Authorization") => {
+                13 if eq_lower_case(header.name, b"authorization") => {
                     (&mut found.authorization, "Authorization")
                 }
-                10 if header.name.eq_ignore_ascii_case(b"X-Amz-Date") => {
-                    (&mut found.date, "X-Amz-Date")
-                }
-                16 if header.name.eq_ignore_ascii_case(b"X-Amz-Region-Set") => {
+                10 if eq_lower_case(header.name, b"x-amz-date") => (&mut found.date, "X-Amz-Date"),
+                16 if eq_lower_case(header.name, b"x-amz-region-set") => {
                     (&mut found.region_set, "X-Amz-Region-Set")
                 }
-                20 if header.name.eq_ignore_ascii_case(b"X-Amz-Security-Token") => {
+                20 if eq_lower_case(header.name, b"x-amz-security-token") => {
                     (&mut found.security_token, "X-Amz-Security-Token")
                 }
                 _ => continue,

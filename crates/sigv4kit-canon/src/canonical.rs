@@ -442,4 +442,99 @@ mod tests {
                 .ends_with("\n2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881")
         );
     }
+
+    /// What a step of [`one_scratch_serves_any_sequence_of_requests`] does.
+    #[derive(Debug, Clone)]
+    enum Step {
+        /// Sign the headers with this selection.
+        Select(HeaderSelection),
+        /// Merge them with this signed-header list, then prepare.
+        Merge(&'static str),
+    }
+
+    /// The canonical request (or the error and the merge's findings) of
+    /// `step` on `headers`, using `scratch`.
+    fn run_step(step: &Step, headers: &[Header<'_>], scratch: &mut Scratch) -> String {
+        let request = Request::new("GET", "/", headers);
+        let payload = CanonicalPayload::Literal("UNSIGNED-PAYLOAD");
+        match step {
+            Step::Select(selection) => {
+                let rules = CanonicalRules {
+                    path: PathRules::STANDARD,
+                    headers: selection.clone(),
+                };
+                let added = [AddedHeader {
+                    name: "x-amz-date",
+                    value: b"20150830T123600Z",
+                    signed: true,
+                }];
+                PreparedRequest::prepare(&request, &added, payload, &rules, scratch)
+                    .map(|mut prepared| {
+                        let mut out = Vec::new();
+                        prepared.write(&[], &mut out);
+                        String::from_utf8_lossy(&out).into_owned()
+                    })
+                    .map_err(|error| error.to_string())
+            }
+            Step::Merge(list) => {
+                let signed = SignedHeaders::parse(*list).unwrap();
+                let merge = PreparedRequest::merge_signed(&request, &signed, scratch);
+                let found = format!("{} {:?}", merge.host_signed(), merge.unsigned_amz_header());
+                merge
+                    .prepare(payload, PathRules::STANDARD)
+                    .map(|mut prepared| {
+                        let mut out = Vec::new();
+                        prepared.write(&[], &mut out);
+                        format!("{found}\n{}", String::from_utf8_lossy(&out))
+                    })
+                    .map_err(|error| format!("{found} {error}"))
+            }
+        }
+        .unwrap_or_else(|error| format!("error: {error}"))
+    }
+
+    proptest::proptest! {
+        /// A scratch area reused across requests (as each thread's is)
+        /// gives every request what a fresh one gives it, whether the next
+        /// request has the same header names as the last or not.
+        #[test]
+        fn one_scratch_serves_any_sequence_of_requests(
+            requests in proptest::collection::vec(
+                (
+                    proptest::collection::vec(
+                        (
+                            proptest::sample::select(vec![
+                                "Host", "host", "x-amz-date", "X-Amz-Meta-A", "x-amz-meta-b",
+                                "accept", "expect", "origin", "bad name",
+                            ]),
+                            proptest::sample::select(vec!["v", " two  words ", ""]),
+                        ),
+                        0..5,
+                    ),
+                    proptest::sample::select(vec![
+                        Step::Select(HeaderSelection::default()),
+                        Step::Select(HeaderSelection::excluding_also(["accept"]).unwrap()),
+                        Step::Select(HeaderSelection::Exactly(HeaderNames::new(["host"]).unwrap())),
+                        Step::Merge("host"),
+                        Step::Merge("host;x-amz-date"),
+                        Step::Merge("accept;host;x-amz-meta-a"),
+                    ]),
+                ),
+                1..12,
+            ),
+        ) {
+            let mut shared = Scratch::default();
+            for (headers, step) in &requests {
+                let headers: Vec<Header<'_>> =
+                    headers.iter().map(|(name, value)| Header::new(*name, *value)).collect();
+                let fresh = run_step(step, &headers, &mut Scratch::default());
+                proptest::prop_assert_eq!(run_step(step, &headers, &mut shared), fresh.clone());
+                // The same names again, with other values.
+                let revalued: Vec<Header<'_>> =
+                    headers.iter().map(|header| Header::new(header.name, b"other")).collect();
+                let fresh = run_step(step, &revalued, &mut Scratch::default());
+                proptest::prop_assert_eq!(run_step(step, &revalued, &mut shared), fresh);
+            }
+        }
+    }
 }

@@ -97,11 +97,38 @@ impl<S: Sink, const N: usize> Buffered<S, N> {
     }
 }
 
+/// Copies `from` into `to`, of the same length: a piece of up to 16 bytes
+/// with fixed-size moves (two that may overlap), anything longer with
+/// `copy_from_slice`. Most pieces of a canonical request are a few bytes,
+/// for which a call to `memcpy` costs more than the copy.
+#[inline(always)]
+fn copy_piece(to: &mut [u8], from: &[u8]) {
+    fn pair<const K: usize>(to: &mut [u8], from: &[u8]) {
+        if let (Some(head), Some(first)) = (to.first_chunk_mut::<K>(), from.first_chunk::<K>()) {
+            *head = *first;
+        }
+        if let (Some(tail), Some(last)) = (to.last_chunk_mut::<K>(), from.last_chunk::<K>()) {
+            *tail = *last;
+        }
+    }
+    match from.len() {
+        0 => {}
+        1..4 => {
+            for (slot, &byte) in to.iter_mut().zip(from) {
+                *slot = byte;
+            }
+        }
+        4..8 => pair::<4>(to, from),
+        8..=16 => pair::<8>(to, from),
+        _ => to.copy_from_slice(from),
+    }
+}
+
 impl<S: Sink, const N: usize> Sink for Buffered<S, N> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
         if let Some(room) = self.buffer.get_mut(self.len..self.len + bytes.len()) {
-            room.copy_from_slice(bytes);
+            copy_piece(room, bytes);
             self.len += bytes.len();
             return;
         }
@@ -199,6 +226,21 @@ mod tests {
         buffered.put_lowercase(&[b'A'; 150]);
         direct.put(&[b'a'; 150]);
         assert_eq!(buffered.finish(), direct);
+    }
+
+    #[test]
+    fn pieces_of_every_length_are_copied_byte_for_byte() {
+        for length in 0..40 {
+            let piece: Vec<u8> = (1..=length as u8).collect();
+            let mut to = vec![0u8; length];
+            copy_piece(&mut to, &piece);
+            assert_eq!(to, piece, "length {length}");
+            let mut buffered: Buffered<Vec<u8>, 64> = Buffered::new(Vec::new());
+            buffered.put(b"<");
+            buffered.put(&piece);
+            buffered.put(b">");
+            assert_eq!(buffered.finish(), [b"<", &piece[..], b">"].concat());
+        }
     }
 
     #[test]

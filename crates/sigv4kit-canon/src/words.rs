@@ -34,6 +34,28 @@ pub(crate) const fn lower_case_word(word: u64) -> u64 {
     word | (upper >> 2)
 }
 
+/// Whether `name` is `lower`, a lower-case name, ignoring ASCII case:
+/// eight bytes at a time, the last eight overlapping the ones before.
+#[inline]
+pub(crate) fn eq_lower_case(name: &[u8], lower: &[u8]) -> bool {
+    if name.len() != lower.len() {
+        return false;
+    }
+    let Some(last) = name.len().checked_sub(8) else {
+        return name.eq_ignore_ascii_case(lower);
+    };
+    let word = |bytes: &[u8], at: usize| {
+        bytes
+            .get(at..)
+            .and_then(<[u8]>::first_chunk::<8>)
+            .map_or(0, |word| u64::from_le_bytes(*word))
+    };
+    (0..last)
+        .step_by(8)
+        .chain([last])
+        .all(|at| lower_case_word(word(name, at)) == word(lower, at))
+}
+
 /// The first index at or after `from` whose byte is below `limit`, which is
 /// at most 0x80.
 ///
@@ -111,6 +133,16 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn names_equal_as_their_lower_case_forms(
+            name in proptest::collection::vec(proptest::sample::select(b"aAzZ-@[\x00\xc1".to_vec()), 0..24),
+            other in proptest::collection::vec(proptest::sample::select(b"az-@[\x00\xc1".to_vec()), 0..24),
+        ) {
+            let lower = name.to_ascii_lowercase();
+            prop_assert!(eq_lower_case(&name, &lower));
+            prop_assert_eq!(eq_lower_case(&name, &other), name.eq_ignore_ascii_case(&other));
+        }
+
         #[test]
         fn positions_are_those_of_a_byte_loop(
             bytes in proptest::collection::vec(
