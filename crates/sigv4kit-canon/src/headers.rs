@@ -13,11 +13,11 @@
 //! into the caller's headers, so no header is copied.
 
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 use crate::error::CanonicalError;
 use crate::request::Header;
 use crate::sink::Sink;
+use crate::text::ShortText;
 use crate::words::{lower_case_word, position_below, position_of};
 
 /// Headers the signer never signs unless told otherwise: they are changed by
@@ -176,10 +176,16 @@ pub fn canonical_value(value: &[u8]) -> String {
 ///
 /// Held as one `;`-joined text (`;` is not a header-name character), so that
 /// a list costs one allocation however many names it holds.
+///
+/// A list of up to [`HeaderNames::INLINE`] bytes, such as
+/// `host;x-amz-date`, is held inline (see [`ShortText`]).
 #[derive(Clone, PartialEq, Eq)]
-pub struct HeaderNames(Arc<str>);
+pub struct HeaderNames(ShortText<{ HeaderNames::INLINE }>);
 
 impl HeaderNames {
+    /// The longest list held inline, in bytes.
+    pub const INLINE: usize = 56;
+
     /// Validates and lower-cases `names`.
     pub fn new<I, S>(names: I) -> Result<Self, CanonicalError>
     where

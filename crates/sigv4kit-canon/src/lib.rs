@@ -48,6 +48,7 @@ pub mod request;
 pub mod resign;
 pub mod scope;
 pub mod sink;
+pub mod text;
 mod words;
 
 pub use authorization::{

@@ -17,6 +17,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::error::CanonicalError;
 use crate::sink::{AsciiSink, Sink};
+use crate::text::ShortText;
 
 /// The terminator of every credential scope.
 pub const SCOPE_TERMINATOR: &str = "aws4_request";
@@ -227,11 +228,15 @@ pub(crate) fn is_scope_component(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(is_scope_char)
 }
 
+/// The longest region or service name held inline: every AWS region and
+/// nearly every service name is shorter.
+const SCOPE_COMPONENT_INLINE: usize = 30;
+
 macro_rules! scope_component {
     ($(#[$doc:meta])* $name:ident, $error:ident) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, Hash)]
-        pub struct $name(Arc<str>);
+        pub struct $name(ShortText<SCOPE_COMPONENT_INLINE>);
 
         impl $name {
             /// Validates `value`: non-empty, letters, digits, `-`, `_` and `.` only.
@@ -241,7 +246,7 @@ macro_rules! scope_component {
                         value: value.to_owned(),
                     });
                 }
-                Ok(Self(Arc::from(value)))
+                Ok(Self(ShortText::new(value)))
             }
 
             /// The validated text.
@@ -252,7 +257,7 @@ macro_rules! scope_component {
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), &*self.0)
+                write!(f, "{}({:?})", stringify!($name), self.0.as_str())
             }
         }
 
@@ -333,11 +338,11 @@ impl RegionSet {
         Ok(Self(Arc::from(joined)))
     }
 
-    /// `region` as a [`Region`] sharing this set's text, when the set is
-    /// that one region: a verifier whose policy names one region answers
-    /// with it without copying it.
+    /// `region` as a [`Region`], when the set is that one region: a
+    /// verifier whose policy names one region accepts it with one
+    /// comparison.
     pub fn as_region(&self, region: &str) -> Option<Region> {
-        (*self.0 == *region && !region.contains('*')).then(|| Region(Arc::clone(&self.0)))
+        (*self.0 == *region && !region.contains('*')).then(|| Region(ShortText::new(region)))
     }
 
     /// The set `*`: every region.
@@ -347,7 +352,7 @@ impl RegionSet {
 
     /// The set holding one region.
     pub fn single(region: &Region) -> Self {
-        Self(Arc::clone(&region.0))
+        Self(Arc::from(region.as_str()))
     }
 
     /// The comma-joined form.

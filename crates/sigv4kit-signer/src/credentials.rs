@@ -11,19 +11,58 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::error::SigningError;
 
+/// Text wiped when dropped, in one bulk write: held without spare capacity,
+/// so the text is all there is to wipe. (`String`'s own `Zeroize` wipes
+/// byte by byte: a 400-byte session token in every verified request.)
+#[derive(Clone)]
+struct WipedText(Box<str>);
+
+impl WipedText {
+    fn new(text: String) -> Self {
+        if text.len() == text.capacity() {
+            return Self(text.into_boxed_str());
+        }
+        // Shrinking would free the old buffer unwiped: copy, then wipe it.
+        let mut text = text;
+        let exact = Self(Box::from(text.as_str()));
+        text.zeroize();
+        exact
+    }
+}
+
+impl Zeroize for WipedText {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl Drop for WipedText {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
 /// A secret access key. Zeroized on drop, redacted in `Debug`.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct SecretAccessKey(String);
+#[derive(Clone)]
+pub struct SecretAccessKey(WipedText);
+
+impl Zeroize for SecretAccessKey {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for SecretAccessKey {}
 
 impl SecretAccessKey {
     /// Wraps a secret.
     pub fn new(secret: impl Into<String>) -> Self {
-        Self(secret.into())
+        Self(WipedText::new(secret.into()))
     }
 
     /// The secret itself. Every use is a place where it could leak: keep them few.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.0.0
     }
 }
 
@@ -34,18 +73,26 @@ impl fmt::Debug for SecretAccessKey {
 }
 
 /// A session token from STS. Zeroized on drop, redacted in `Debug`.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct SessionToken(String);
+#[derive(Clone)]
+pub struct SessionToken(WipedText);
+
+impl Zeroize for SessionToken {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for SessionToken {}
 
 impl SessionToken {
     /// Wraps a token.
     pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into())
+        Self(WipedText::new(token.into()))
     }
 
     /// The token, as it is sent.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.0.0
     }
 }
 
@@ -220,6 +267,23 @@ impl fmt::Debug for Credentials {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wiped_text_is_held_exactly_and_wiped_to_zeros() {
+        let mut roomy = String::with_capacity(64);
+        roomy.push_str("token");
+        for text in [roomy, "exact".to_owned()] {
+            let expected = text.clone();
+            let mut wiped = WipedText::new(text);
+            assert_eq!(&*wiped.0, expected);
+            wiped.zeroize();
+            assert!(wiped.0.bytes().all(|byte| byte == 0));
+            assert_eq!(wiped.0.len(), expected.len());
+        }
+        let mut token = SessionToken::new("AQoDYXdz");
+        token.zeroize();
+        assert_eq!(token.expose(), "\0".repeat(8));
+    }
 
     #[test]
     fn the_fingerprint_is_the_credentials_fingerprint() {

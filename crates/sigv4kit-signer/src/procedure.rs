@@ -37,17 +37,10 @@ thread_local! {
 /// Runs `work` with this thread's scratch buffers, or fresh ones if they are
 /// in use further up the stack.
 pub(crate) fn with_scratch<T>(work: impl FnOnce(&mut Scratch) -> T) -> T {
-    let mut work = Some(work);
-    let reused = SCRATCH.with(|cell| {
-        cell.try_borrow_mut()
-            .ok()
-            .map(|mut scratch| (work.take().expect("work is taken once"))(&mut scratch))
-    });
-    match (reused, work) {
-        (Some(result), _) => result,
-        (None, Some(work)) => work(&mut Scratch::default()),
-        (None, None) => unreachable!("work ran but returned no result"),
-    }
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => work(&mut scratch),
+        Err(_) => work(&mut Scratch::default()),
+    })
 }
 
 /// Signs `request` with the shared procedure; `sign` turns the string to sign

@@ -410,9 +410,13 @@ thread_local! {
         const { RefCell::new(None) };
 }
 
-/// `list` as the [`HeaderNames`] of [`Verified::signed_headers`]: shared
-/// with the last verification on this thread when it signed the same list.
+/// `list` as the [`HeaderNames`] of [`Verified::signed_headers`]: held
+/// inline when it is short, else shared with the last verification on this
+/// thread when it signed the same list.
 fn signed_header_names(list: &SignedHeaders<'_>) -> HeaderNames {
+    if list.len() <= HeaderNames::INLINE {
+        return list.to_header_names();
+    }
     LAST_SIGNED_HEADERS.with(|last| {
         let mut last = last.borrow_mut();
         match &*last {

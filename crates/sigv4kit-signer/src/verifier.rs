@@ -16,8 +16,8 @@ use std::ops::Deref;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use arrayvec::ArrayString;
 use sigv4kit_canon::headers::HeaderNames;
+use sigv4kit_canon::text::ShortText;
 use sigv4kit_canon::{
     Algorithm, AmzDate, AuthorizationError, CanonicalError, CanonicalPayload, PathRules, RegionSet,
     Request, RequestSignature, Service, SignatureBytes,
@@ -601,14 +601,8 @@ impl fmt::Debug for Verified {
 /// AWS's 20-character ids are, so that answering a verification with it
 /// costs no allocation; a longer one is shared. It reads as a `str`
 /// (`Deref`, `as_str`, `Display`) and compares with one.
-#[derive(Clone)]
-pub struct AccessKeyId(AccessKeyIdText);
-
-#[derive(Clone)]
-enum AccessKeyIdText {
-    Inline(ArrayString<{ AccessKeyId::INLINE }>),
-    Shared(Arc<str>),
-}
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct AccessKeyId(ShortText<{ AccessKeyId::INLINE }>);
 
 impl AccessKeyId {
     /// The longest id held inline, in bytes.
@@ -616,18 +610,12 @@ impl AccessKeyId {
 
     /// The id `text`.
     pub fn new(text: &str) -> Self {
-        match ArrayString::from(text) {
-            Ok(inline) => Self(AccessKeyIdText::Inline(inline)),
-            Err(_) => Self(AccessKeyIdText::Shared(Arc::from(text))),
-        }
+        Self(ShortText::new(text))
     }
 
     /// The id.
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            AccessKeyIdText::Inline(text) => text,
-            AccessKeyIdText::Shared(text) => text,
-        }
+        self.0.as_str()
     }
 }
 
@@ -648,20 +636,6 @@ impl AsRef<str> for AccessKeyId {
 impl From<&str> for AccessKeyId {
     fn from(text: &str) -> Self {
         Self::new(text)
-    }
-}
-
-impl PartialEq for AccessKeyId {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for AccessKeyId {}
-
-impl std::hash::Hash for AccessKeyId {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
     }
 }
 
@@ -710,14 +684,7 @@ mod tests {
             assert_eq!(id.to_string(), text);
             assert_eq!(format!("{id:?}"), format!("{text:?}"));
         }
-        let longest_inline = &long[1..];
-        assert!(matches!(
-            AccessKeyId::new(longest_inline).0,
-            AccessKeyIdText::Inline(_)
-        ));
-        assert!(matches!(
-            AccessKeyId::new(&long).0,
-            AccessKeyIdText::Shared(_)
-        ));
+        assert!(AccessKeyId::new(&long[1..]).0.is_inline());
+        assert!(!AccessKeyId::new(&long).0.is_inline());
     }
 }
