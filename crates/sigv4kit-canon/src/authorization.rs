@@ -736,6 +736,7 @@ pub struct AuthorizationHeader<'a> {
 
 /// Parses an `Authorization` header value:
 /// `<algorithm> Credential=<akid>/<scope>, SignedHeaders=<list>, Signature=<hex>`.
+#[inline]
 pub fn parse_authorization_header(
     value: &[u8],
 ) -> Result<AuthorizationHeader<'_>, AuthorizationError> {
@@ -791,6 +792,7 @@ fn general_authorization_header(
 /// after request, so everything before the signature is usually the text
 /// of the last header this thread read: then its layout is taken from
 /// [`LAST_SDK_HEADER`] and only the signature is read.
+#[inline]
 fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
     let remembered = LAST_SDK_HEADER.with(|last| {
         let last = last.try_borrow().ok()?;
@@ -1005,6 +1007,7 @@ impl<'r> SignatureHeaders<'r> {
 impl<'a> RequestSignature<'a> {
     /// Reads the signature of `request`, from its `Authorization` header or
     /// from its query, whichever it has; both is an error.
+    #[inline]
     pub fn from_request(request: &Request<'a>) -> Result<Self, AuthorizationError> {
         let headers = SignatureHeaders::of(request)?;
         let query_parameter =
@@ -1019,6 +1022,7 @@ impl<'a> RequestSignature<'a> {
         }
     }
 
+    #[inline]
     fn from_header(
         value: &'a [u8],
         headers: &SignatureHeaders<'a>,
@@ -1065,6 +1069,7 @@ impl<'a> RequestSignature<'a> {
     /// The scope's date must be the date of `X-Amz-Date`: the string to sign
     /// holds both, and a scope is only built from one. Checked before the
     /// signature is assembled, which saves moving it.
+    #[inline]
     fn check_matching_dates(
         credential: &Credential<'_>,
         date: &AmzDate,
