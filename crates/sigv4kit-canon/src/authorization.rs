@@ -1240,8 +1240,7 @@ fn parse_date(value: &[u8]) -> Result<AmzDate, AuthorizationError> {
     let malformed = || AuthorizationError::MalformedDate {
         value: shorten(&String::from_utf8_lossy(value)),
     };
-    let text = std::str::from_utf8(value).map_err(|_| malformed())?;
-    AmzDate::parse_amz(text).map_err(|_| malformed())
+    AmzDate::parse_amz_bytes(value).map_err(|_| malformed())
 }
 
 fn parse_expires(text: &str) -> Result<u64, AuthorizationError> {

@@ -14,7 +14,7 @@
 use crate::authorization::SignedHeaders;
 use crate::error::CanonicalError;
 use crate::headers::{
-    AddedHeader, HeaderList, HeaderSelection, MergeFindings, SortScratch, is_token_byte,
+    AddedHeader, HeaderList, HeaderSelection, MergeFindings, SortScratch, is_valid_header_name,
 };
 use crate::path::{PathRules, write_canonical_path};
 use crate::payload::CanonicalPayload;
@@ -167,7 +167,8 @@ impl<'r, 's> PreparedRequest<'r, 's> {
         request: &'r Request<'r>,
         added_headers: &'r [AddedHeader<'r>],
     ) -> Result<HeaderList<'r>, CanonicalError> {
-        if request.method.is_empty() || !request.method.bytes().all(is_token_byte) {
+        // A method is a token, as a header name is.
+        if !is_valid_header_name(request.method.as_bytes()) {
             return Err(CanonicalError::InvalidMethod {
                 method: request.method.to_owned(),
             });

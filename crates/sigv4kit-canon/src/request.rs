@@ -6,6 +6,7 @@
 //! order, repeats allowed.
 
 use crate::payload::Payload;
+use crate::words::eq_ignore_case;
 
 /// One header as sent: any case, value untrimmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +77,7 @@ impl<'a> Request<'a> {
     pub fn header(&self, name: &str) -> Option<&'a [u8]> {
         self.headers
             .iter()
-            .find(|header| header.name.eq_ignore_ascii_case(name.as_bytes()))
+            .find(|header| eq_ignore_case(header.name, name.as_bytes()))
             .map(|header| header.value)
     }
 
@@ -87,7 +88,7 @@ impl<'a> Request<'a> {
     {
         self.headers
             .iter()
-            .filter(move |header| header.name.eq_ignore_ascii_case(name.as_bytes()))
+            .filter(move |header| eq_ignore_case(header.name, name.as_bytes()))
             .map(|header| header.value)
     }
 }

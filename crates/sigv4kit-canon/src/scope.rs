@@ -119,11 +119,17 @@ impl AmzDate {
     /// ranges and the days of the month (leap years included), then Unix
     /// seconds by the days-from-civil formula, without a calendar round trip.
     pub fn parse_amz(text: &str) -> Result<Self, CanonicalError> {
+        Self::parse_amz_bytes(text.as_bytes())
+    }
+
+    /// [`Self::parse_amz`] of the bytes of a header value, which need not be
+    /// UTF-8: anything but the sixteen ASCII bytes of the format is refused.
+    pub fn parse_amz_bytes(text: &[u8]) -> Result<Self, CanonicalError> {
         let invalid = |reason: &str| CanonicalError::InvalidTime {
-            value: text.to_owned(),
+            value: String::from_utf8_lossy(text).into_owned(),
             reason: reason.to_owned(),
         };
-        let Ok(bytes) = <&[u8; 16]>::try_from(text.as_bytes()) else {
+        let Ok(bytes) = <&[u8; 16]>::try_from(text) else {
             return Err(invalid("expected YYYYMMDDTHHMMSSZ"));
         };
         let shape_ok = bytes[8] == b'T'

@@ -35,7 +35,7 @@ pub(crate) const fn lower_case_word(word: u64) -> u64 {
 }
 
 /// Whether `name` is `lower`, a lower-case name, ignoring ASCII case:
-/// eight bytes at a time, the last eight overlapping the ones before.
+/// [`eq_ignore_case`] with one side lowered already.
 #[inline]
 pub(crate) fn eq_lower_case(name: &[u8], lower: &[u8]) -> bool {
     if name.len() != lower.len() {
@@ -54,6 +54,30 @@ pub(crate) fn eq_lower_case(name: &[u8], lower: &[u8]) -> bool {
         .step_by(8)
         .chain([last])
         .all(|at| lower_case_word(word(name, at)) == word(lower, at))
+}
+
+/// Whether `a` and `b` are equal ignoring ASCII case, as
+/// `eq_ignore_ascii_case` says: eight bytes at a time, the last eight
+/// overlapping the ones before. Header names are looked up this way on
+/// every request.
+#[inline]
+pub(crate) fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let Some(last) = a.len().checked_sub(8) else {
+        return a.eq_ignore_ascii_case(b);
+    };
+    let word = |bytes: &[u8], at: usize| {
+        bytes
+            .get(at..)
+            .and_then(<[u8]>::first_chunk::<8>)
+            .map_or(0, |word| lower_case_word(u64::from_le_bytes(*word)))
+    };
+    (0..last)
+        .step_by(8)
+        .chain([last])
+        .all(|at| word(a, at) == word(b, at))
 }
 
 /// The first index at or after `from` whose byte is below `limit`, which is
@@ -134,13 +158,17 @@ mod tests {
 
     proptest! {
         #[test]
-        fn names_equal_as_their_lower_case_forms(
+        fn names_equal_as_eq_ignore_ascii_case_says(
             name in proptest::collection::vec(proptest::sample::select(b"aAzZ-@[\x00\xc1".to_vec()), 0..24),
-            other in proptest::collection::vec(proptest::sample::select(b"az-@[\x00\xc1".to_vec()), 0..24),
+            other in proptest::collection::vec(proptest::sample::select(b"aAzZ-@[\x00\xc1".to_vec()), 0..24),
+            shared in 0usize..24,
         ) {
-            let lower = name.to_ascii_lowercase();
-            prop_assert!(eq_lower_case(&name, &lower));
-            prop_assert_eq!(eq_lower_case(&name, &other), name.eq_ignore_ascii_case(&other));
+            let other: Vec<u8> = name.iter().take(shared).chain(&other).copied().collect();
+            prop_assert!(eq_ignore_case(&name, &name.to_ascii_lowercase()));
+            prop_assert!(eq_lower_case(&name, &name.to_ascii_lowercase()));
+            prop_assert_eq!(eq_lower_case(&name, &other.to_ascii_lowercase()), name.eq_ignore_ascii_case(&other));
+            prop_assert!(eq_ignore_case(&name.to_ascii_uppercase(), &name));
+            prop_assert_eq!(eq_ignore_case(&name, &other), name.eq_ignore_ascii_case(&other));
         }
 
         #[test]
