@@ -53,10 +53,7 @@ impl<const N: usize> ShortText<N> {
 
 impl<const N: usize> From<String> for ShortText<N> {
     fn from(text: String) -> Self {
-        match ArrayString::from(&text) {
-            Ok(inline) => Self(Held::Inline(inline)),
-            Err(_) => Self(Held::Shared(Arc::from(text))),
-        }
+        Self::new(&text)
     }
 }
 

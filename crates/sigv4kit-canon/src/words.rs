@@ -38,30 +38,22 @@ pub(crate) const fn lower_case_word(word: u64) -> u64 {
 /// [`eq_ignore_case`] with one side lowered already.
 #[inline]
 pub(crate) fn eq_lower_case(name: &[u8], lower: &[u8]) -> bool {
-    if name.len() != lower.len() {
-        return false;
-    }
-    let Some(last) = name.len().checked_sub(8) else {
-        return name.eq_ignore_ascii_case(lower);
-    };
-    let word = |bytes: &[u8], at: usize| {
-        bytes
-            .get(at..)
-            .and_then(<[u8]>::first_chunk::<8>)
-            .map_or(0, |word| u64::from_le_bytes(*word))
-    };
-    (0..last)
-        .step_by(8)
-        .chain([last])
-        .all(|at| lower_case_word(word(name, at)) == word(lower, at))
+    eq_by_words(name, lower, |word| word)
 }
 
 /// Whether `a` and `b` are equal ignoring ASCII case, as
-/// `eq_ignore_ascii_case` says: eight bytes at a time, the last eight
-/// overlapping the ones before. Header names are looked up this way on
-/// every request.
+/// `eq_ignore_ascii_case` says. Header names are looked up this way on every
+/// request.
 #[inline]
 pub(crate) fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+    eq_by_words(a, b, lower_case_word)
+}
+
+/// Compares `a` lower-cased with `b` read through `b_word`, eight bytes at a
+/// time, the last eight overlapping the ones before; byte by byte below
+/// eight.
+#[inline]
+fn eq_by_words(a: &[u8], b: &[u8], b_word: impl Fn(u64) -> u64) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -72,54 +64,71 @@ pub(crate) fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
         bytes
             .get(at..)
             .and_then(<[u8]>::first_chunk::<8>)
-            .map_or(0, |word| lower_case_word(u64::from_le_bytes(*word)))
+            .map_or(0, |word| u64::from_le_bytes(*word))
     };
     (0..last)
         .step_by(8)
         .chain([last])
-        .all(|at| word(a, at) == word(b, at))
+        .all(|at| lower_case_word(word(a, at)) == b_word(word(b, at)))
+}
+
+/// The top bit of each byte of `word` below `limit`, which is at most 0x80.
+///
+/// Subtracting `limit` from every byte sets the top bit of each byte below
+/// it; a borrow can only set bits above a byte that was below, so the lowest
+/// flagged byte of a little-endian word is exact (the ones above it may not
+/// be).
+#[inline]
+fn bytes_below(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(u64::from(limit) * EACH) & !word & HIGH
 }
 
 /// The first index at or after `from` whose byte is below `limit`, which is
 /// at most 0x80.
-///
-/// Subtracting `limit` from every byte sets the top bit of each byte below
-/// it; a borrow can only set bits above a byte that was below, so the lowest
-/// flagged byte of a little-endian word is exact.
 #[inline]
 pub(crate) fn position_below(bytes: &[u8], from: usize, limit: u8) -> Option<usize> {
     debug_assert!(limit <= 0x80);
-    let mut index = from;
-    while let Some(chunk) = bytes.get(index..).and_then(<[u8]>::first_chunk::<8>) {
-        let word = u64::from_le_bytes(*chunk);
-        let below = word.wrapping_sub(u64::from(limit) * EACH) & !word & HIGH;
-        if below != 0 {
-            return Some(index + (below.trailing_zeros() / 8) as usize);
-        }
-        index += 8;
-    }
-    let tail = bytes.get(index..)?;
-    tail.iter()
-        .position(|&byte| byte < limit)
-        .map(|offset| index + offset)
+    first_flagged(
+        bytes,
+        from,
+        |word| bytes_below(word, limit),
+        |byte| byte < limit,
+    )
 }
 
-/// The first index at or after `from` that holds `wanted`.
+/// The first index at or after `from` that holds `wanted`: the only bytes
+/// below 1 once every byte is xored with `wanted`.
 #[inline]
 pub(crate) fn position_of(bytes: &[u8], from: usize, wanted: u8) -> Option<usize> {
+    first_flagged(
+        bytes,
+        from,
+        |word| bytes_below(word ^ (u64::from(wanted) * EACH), 1),
+        |byte| byte == wanted,
+    )
+}
+
+/// The first index at or after `from` that `flags` marks in its word (the
+/// lowest flagged byte of a little-endian word), or that `matches` accepts
+/// in the tail shorter than a word.
+#[inline]
+fn first_flagged(
+    bytes: &[u8],
+    from: usize,
+    flags: impl Fn(u64) -> u64,
+    matches: impl Fn(u8) -> bool,
+) -> Option<usize> {
     let mut index = from;
     while let Some(chunk) = bytes.get(index..).and_then(<[u8]>::first_chunk::<8>) {
-        // The wanted byte becomes the only zero byte, then the only byte below 1.
-        let word = u64::from_le_bytes(*chunk) ^ (u64::from(wanted) * EACH);
-        let zero = word.wrapping_sub(EACH) & !word & HIGH;
-        if zero != 0 {
-            return Some(index + (zero.trailing_zeros() / 8) as usize);
+        let flagged = flags(u64::from_le_bytes(*chunk));
+        if flagged != 0 {
+            return Some(index + (flagged.trailing_zeros() / 8) as usize);
         }
         index += 8;
     }
     let tail = bytes.get(index..)?;
     tail.iter()
-        .position(|&byte| byte == wanted)
+        .position(|&byte| matches(byte))
         .map(|offset| index + offset)
 }
 
