@@ -396,16 +396,11 @@ impl<'a> HeaderList<'a> {
             return MergeFindings::CLEAN;
         }
         sorted.memo.source = OrderSource::Nothing;
-        sorted.keyed.clear();
-        sorted.group_ends.clear();
-        sorted.name_ends.clear();
-        sorted.signed_names.clear();
-        sorted.signed_names.extend_from_slice(signed.as_bytes());
-        let findings = if self.request.len() <= Self::SCANNED_HEADERS {
-            self.merge_by_scan(signed.as_bytes(), sorted)
-        } else {
-            self.merge_by_sort(signed.as_bytes(), sorted)
+        let matching = match self.request.len() <= Self::SCANNED_HEADERS {
+            true => Matching::Scan,
+            false => Matching::Sort,
         };
+        let findings = self.merge(signed.as_bytes(), sorted, matching);
         if findings == MergeFindings::CLEAN {
             sorted.memo.remember(OrderSource::Merge, self);
         }
@@ -413,36 +408,59 @@ impl<'a> HeaderList<'a> {
     }
 
     /// The most request headers [`Self::merge_signed`] scans instead of
-    /// sorting: one bit each in a `u64`.
+    /// sorting.
     const SCANNED_HEADERS: usize = 64;
 
-    fn merge_by_scan(&self, signed: &[u8], sorted: &mut SortScratch) -> MergeFindings<'a> {
+    /// [`Self::merge_signed`] without the memo, matching the list's names
+    /// with the request's headers as `matching` says.
+    fn merge(&self, signed: &[u8], sorted: &mut SortScratch, matching: Matching) -> MergeFindings<'a> {
         let SortScratch {
             keyed,
             received,
+            picked,
             group_ends,
+            signed_names,
             name_ends,
             ..
         } = sorted;
+        keyed.clear();
+        group_ends.clear();
+        name_ends.clear();
+        signed_names.clear();
+        signed_names.extend_from_slice(signed);
         received.clear();
         received.extend((0..self.request.len()).map(|index| self.keyed(index)));
+        if matching == Matching::Sort {
+            received.sort_unstable_by(|a, b| self.cmp_keyed(a, b));
+        }
+
         let mut findings = MergeFindings::default();
-        let mut left_out = match received.len() {
-            0 => 0,
-            count => u64::MAX >> (u64::BITS as usize - count),
-        };
+        // Where a sorted walk stands in `received`.
+        let mut next = 0;
         for (wanted, end) in list_names(signed) {
             let wanted_key = NameKey::of(wanted);
-            findings.host_signed |= wanted == b"host";
-            let group_start = keyed.len();
-            for header in received.iter() {
-                let same = header
+            let compare = |header: &KeyedHeader| {
+                header
                     .key
                     .cmp_names(&wanted_key, || (self.name(header.index), wanted))
-                    == Ordering::Equal;
-                if same {
-                    keyed.push(*header);
-                    left_out &= !(1 << header.index);
+            };
+            findings.host_signed |= wanted == b"host";
+            let group_start = keyed.len();
+            match matching {
+                Matching::Scan => keyed.extend(
+                    received
+                        .iter()
+                        .filter(|header| compare(header) == Ordering::Equal),
+                ),
+                Matching::Sort => {
+                    while let Some(header) = received.get(next) {
+                        match compare(header) {
+                            Ordering::Less => {}
+                            Ordering::Equal => keyed.push(*header),
+                            Ordering::Greater => break,
+                        }
+                        next += 1;
+                    }
                 }
             }
             if keyed.len() > group_start {
@@ -452,10 +470,15 @@ impl<'a> HeaderList<'a> {
                 findings.missing_signed_header = Some(String::from_utf8_lossy(wanted).into_owned());
             }
         }
-        // Left-out headers in request order: the first found is the first sent.
-        while left_out != 0 {
-            let name = self.name(left_out.trailing_zeros() as usize);
-            left_out &= left_out - 1;
+
+        picked.clear();
+        picked.resize(self.request.len(), false);
+        keyed.iter().for_each(|header| picked[header.index] = true);
+        // Left-out headers in request order: the first found is the first
+        // sent. Only a left-out header can have an invalid name: one equal
+        // to a listed name, ignoring case, is a valid name itself.
+        for (index, _) in picked.iter().enumerate().filter(|(_, picked)| !**picked) {
+            let name = self.name(index);
             if is_amz_header(name) {
                 findings.unsigned_amz_header.get_or_insert(name);
             }
@@ -463,68 +486,6 @@ impl<'a> HeaderList<'a> {
                 findings.invalid_header_name.get_or_insert(name);
             }
         }
-        findings
-    }
-
-    fn merge_by_sort(&self, signed: &[u8], sorted: &mut SortScratch) -> MergeFindings<'a> {
-        let SortScratch {
-            keyed,
-            group_ends,
-            name_ends,
-            ..
-        } = sorted;
-        keyed.extend((0..self.request.len()).map(|index| self.keyed(index)));
-        keyed.sort_unstable_by(|a, b| self.cmp_keyed(a, b));
-
-        let mut findings = MergeFindings::default();
-        // The request index of the first unsigned `x-amz-*` header and of the
-        // first invalid name, so that the one reported is the first sent,
-        // whatever the sort did. Only a header the list leaves out can have
-        // an invalid name: one equal to a listed name, ignoring case, is a
-        // valid name itself.
-        let mut first_unsigned_amz: Option<usize> = None;
-        let mut first_invalid: Option<usize> = None;
-        let mut leave_out = |index: usize| {
-            let name = self.name(index);
-            if is_amz_header(name) && first_unsigned_amz.is_none_or(|first| index < first) {
-                first_unsigned_amz = Some(index);
-            }
-            if !is_valid_header_name(name) && first_invalid.is_none_or(|first| index < first) {
-                first_invalid = Some(index);
-            }
-        };
-        let (mut kept, mut next) = (0, 0);
-        for (wanted, end) in list_names(signed) {
-            let wanted_key = NameKey::of(wanted);
-            findings.host_signed |= wanted == b"host";
-            let group_start = kept;
-            while let Some(&header) = keyed.get(next) {
-                match header
-                    .key
-                    .cmp_names(&wanted_key, || (self.name(header.index), wanted))
-                {
-                    Ordering::Less => leave_out(header.index),
-                    Ordering::Equal => {
-                        keyed[kept] = header;
-                        kept += 1;
-                    }
-                    Ordering::Greater => break,
-                }
-                next += 1;
-            }
-            if kept > group_start {
-                group_ends.push(kept);
-                name_ends.push(end);
-            } else if findings.missing_signed_header.is_none() {
-                findings.missing_signed_header = Some(String::from_utf8_lossy(wanted).into_owned());
-            }
-        }
-        keyed[next..]
-            .iter()
-            .for_each(|header| leave_out(header.index));
-        keyed.truncate(kept);
-        findings.unsigned_amz_header = first_unsigned_amz.map(|index| self.name(index));
-        findings.invalid_header_name = first_invalid.map(|index| self.name(index));
         findings
     }
 
@@ -579,9 +540,9 @@ impl<'a> HeaderList<'a> {
 struct OrderMemo {
     source: OrderSource,
     /// The request's header names, one after the other.
-    names: Vec<u8>,
-    /// The end of each name in `names`.
-    name_ends: Vec<usize>,
+    request_names: Vec<u8>,
+    /// The end of each name in `request_names`.
+    request_name_ends: Vec<usize>,
     /// The signer's added headers, and whether each was signed.
     added: Vec<(&'static str, bool)>,
 }
@@ -609,24 +570,24 @@ impl OrderMemo {
                 .all(|(&(name, signed), added)| name == added.name && signed == added.signed);
         let mut start = 0;
         added_same
-            && self.name_ends.len() == list.request.len()
+            && self.request_name_ends.len() == list.request.len()
             && self
-                .name_ends
+                .request_name_ends
                 .iter()
                 .zip(list.request)
                 .all(|(&end, header)| {
-                    let same = self.names.get(start..end) == Some(header.name);
+                    let same = self.request_names.get(start..end) == Some(header.name);
                     start = end;
                     same
                 })
     }
 
     fn remember(&mut self, source: OrderSource, list: &HeaderList<'_>) {
-        self.names.clear();
-        self.name_ends.clear();
+        self.request_names.clear();
+        self.request_name_ends.clear();
         for header in list.request {
-            self.names.extend_from_slice(header.name);
-            self.name_ends.push(self.names.len());
+            self.request_names.extend_from_slice(header.name);
+            self.request_name_ends.push(self.request_names.len());
         }
         self.added.clear();
         self.added
@@ -701,6 +662,17 @@ pub(crate) struct KeyedHeader {
     index: usize,
 }
 
+/// How [`HeaderList::merge_signed`] finds the request headers a listed
+/// name picks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Matching {
+    /// Every header compared with every listed name: for few headers, less
+    /// work than a sort.
+    Scan,
+    /// The headers sorted, then walked alongside the sorted list.
+    Sort,
+}
+
 /// The names of a `;`-separated list, each with where it ends in the list.
 fn list_names(list: &[u8]) -> impl Iterator<Item = (&[u8], usize)> {
     let mut start = Some(0);
@@ -761,8 +733,10 @@ impl Default for MergeFindings<'_> {
 pub(crate) struct SortScratch {
     /// The signed headers, sorted by name, repeats in their original order.
     keyed: Vec<KeyedHeader>,
-    /// Every received header, in request order, for a merge by scan.
+    /// Every received header, for a merge: in request order, or sorted.
     received: Vec<KeyedHeader>,
+    /// Which received headers a merge picked, by request index.
+    picked: Vec<bool>,
     /// The end, in `keyed`, of each run of one name.
     group_ends: Vec<usize>,
     /// The signed-header list: the lower-case names joined by `;`.
@@ -970,8 +944,8 @@ mod tests {
             let list = HeaderList { request: &headers, added: &[] };
             let signed = listed.into_iter().collect::<Vec<_>>().join(";");
             let (mut scanned, mut sorted) = (SortScratch::default(), SortScratch::default());
-            let by_scan = list.merge_by_scan(signed.as_bytes(), &mut scanned);
-            let by_sort = list.merge_by_sort(signed.as_bytes(), &mut sorted);
+            let by_scan = list.merge(signed.as_bytes(), &mut scanned, Matching::Scan);
+            let by_sort = list.merge(signed.as_bytes(), &mut sorted, Matching::Sort);
             proptest::prop_assert_eq!(by_scan, by_sort);
             let indices = |scratch: &SortScratch| scratch.keyed.iter().map(|header| header.index).collect::<Vec<_>>();
             proptest::prop_assert_eq!(indices(&scanned), indices(&sorted));
