@@ -313,15 +313,6 @@ impl<'a> Credential<'a> {
         Ok(layout.with_text(text))
     }
 
-    /// The credential at the start of `text`, up to its first `,`, and the
-    /// rest of `text` from that comma; `None` for a credential
-    /// [`Self::parse`] refuses.
-    fn parse_up_to_comma(algorithm: Algorithm, text: &'a str) -> Option<(Self, &'a str)> {
-        let layout = CredentialLayout::read(algorithm, text.as_bytes(), true).ok()?;
-        let (text, rest) = text.split_at_checked(layout.end)?;
-        Some((layout.with_text(Cow::Borrowed(text)), rest))
-    }
-
     /// The access key id, which names the key to verify with.
     pub fn access_key_id(&self) -> &str {
         &self.text[..self.access_key_id_end]
@@ -392,6 +383,7 @@ impl CredentialPart {
 
 /// Where the parts of a credential lie, as [`CredentialLayout::read`] finds
 /// them in one pass over its bytes.
+#[derive(Debug, Clone)]
 struct CredentialLayout {
     /// Where the credential ends: at the end of the text, or at the comma
     /// that ends it in an `Authorization` header.
@@ -792,7 +784,6 @@ fn general_authorization_header(
 /// after request, so everything before the signature is usually the text
 /// of the last header this thread read: then its layout is taken from
 /// [`LAST_SDK_HEADER`] and only the signature is read.
-#[inline]
 fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
     let remembered = LAST_SDK_HEADER.with(|last| {
         let last = last.try_borrow().ok()?;
@@ -820,14 +811,12 @@ fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
     // Only the two values read as text need to be checked as UTF-8 again;
     // the signature is checked as hex.
     let text = |range: Range<usize>| std::str::from_utf8(value.get(range)?).ok();
+    let credential_end = layout.credential_start + layout.credential.end;
     Some(AuthorizationHeader {
         algorithm: layout.algorithm,
-        credential: Credential {
-            text: Cow::Borrowed(text(layout.credential)?),
-            access_key_id_end: layout.access_key_id_end,
-            region: layout.region,
-            service: layout.service,
-        },
+        credential: layout
+            .credential
+            .with_text(Cow::Borrowed(text(layout.credential_start..credential_end)?)),
         signed_headers: SignedHeaders(Cow::Borrowed(text(layout.signed_headers)?)),
         signature: SignatureBytes::from_hex(layout.algorithm, value.get(layout.signature_start..)?)
             .ok()?,
@@ -847,11 +836,9 @@ thread_local! {
 #[derive(Debug, Clone)]
 struct SdkHeaderLayout {
     algorithm: Algorithm,
-    credential: Range<usize>,
-    /// Within the credential, as in [`Credential`].
-    access_key_id_end: usize,
-    region: Option<Range<usize>>,
-    service: Range<usize>,
+    credential_start: usize,
+    /// The credential's parts, from `credential_start`.
+    credential: CredentialLayout,
     signed_headers: Range<usize>,
     signature_start: usize,
 }
@@ -867,17 +854,16 @@ impl SdkHeaderLayout {
         };
         let offset = |rest: &str| text.len() - rest.len();
         let credential_start = offset(rest);
-        let (credential, rest) = Credential::parse_up_to_comma(algorithm, rest)?;
+        let credential = CredentialLayout::read(algorithm, rest.as_bytes(), true).ok()?;
+        let rest = rest.get(credential.end..)?;
         let list_start = offset(rest.strip_prefix(", SignedHeaders=")?);
         let (_, rest) = SignedHeaders::parse_up_to_comma(&text[list_start..])?;
         let list_end = offset(rest);
         let signature_start = offset(rest.strip_prefix(", Signature=")?);
         Some(Self {
             algorithm,
-            credential: credential_start..credential_start + credential.as_str().len(),
-            access_key_id_end: credential.access_key_id_end,
-            region: credential.region,
-            service: credential.service,
+            credential_start,
+            credential,
             signed_headers: list_start..list_end,
             signature_start,
         })
@@ -1022,7 +1008,6 @@ impl<'a> RequestSignature<'a> {
         }
     }
 
-    #[inline]
     fn from_header(
         value: &'a [u8],
         headers: &SignatureHeaders<'a>,
@@ -1069,7 +1054,6 @@ impl<'a> RequestSignature<'a> {
     /// The scope's date must be the date of `X-Amz-Date`: the string to sign
     /// holds both, and a scope is only built from one. Checked before the
     /// signature is assembled, which saves moving it.
-    #[inline]
     fn check_matching_dates(
         credential: &Credential<'_>,
         date: &AmzDate,
