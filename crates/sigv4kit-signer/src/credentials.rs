@@ -18,12 +18,11 @@ use crate::error::SigningError;
 struct WipedText(Box<str>);
 
 impl WipedText {
-    fn new(text: String) -> Self {
+    fn new(mut text: String) -> Self {
         if text.len() == text.capacity() {
             return Self(text.into_boxed_str());
         }
         // Shrinking would free the old buffer unwiped: copy, then wipe it.
-        let mut text = text;
         let exact = Self(Box::from(text.as_str()));
         text.zeroize();
         exact
@@ -43,15 +42,10 @@ impl Drop for WipedText {
 }
 
 /// A secret access key. Zeroized on drop, redacted in `Debug`.
-#[derive(Clone)]
+#[derive(Clone, Zeroize)]
 pub struct SecretAccessKey(WipedText);
 
-impl Zeroize for SecretAccessKey {
-    fn zeroize(&mut self) {
-        self.0.zeroize();
-    }
-}
-
+// `WipedText` wipes itself when dropped.
 impl ZeroizeOnDrop for SecretAccessKey {}
 
 impl SecretAccessKey {
@@ -73,15 +67,10 @@ impl fmt::Debug for SecretAccessKey {
 }
 
 /// A session token from STS. Zeroized on drop, redacted in `Debug`.
-#[derive(Clone)]
+#[derive(Clone, Zeroize)]
 pub struct SessionToken(WipedText);
 
-impl Zeroize for SessionToken {
-    fn zeroize(&mut self) {
-        self.0.zeroize();
-    }
-}
-
+// `WipedText` wipes itself when dropped.
 impl ZeroizeOnDrop for SessionToken {}
 
 impl SessionToken {
