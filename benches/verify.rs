@@ -32,6 +32,45 @@ fn policy(fixture: &Fixture, region: RegionSet) -> VerifyPolicy {
         .with_clock(FixedClock(UNIX_TIME as i64))
 }
 
+/// A fixture signed with SigV4, with what verifies it.
+struct SignedSigv4 {
+    headers: Vec<(String, String)>,
+    policy: VerifyPolicy,
+    /// What a key store holds: the secret, fingerprinted once.
+    secret: FingerprintedSecret,
+}
+
+impl SignedSigv4 {
+    fn of(fixture: &Fixture) -> Self {
+        let credentials = fixture.credentials();
+        let headers = fixture.request_headers();
+        let request =
+            Request::new(fixture.method, fixture.target, &headers).with_payload(fixture.payload());
+        let output = HmacSigner::new()
+            .sign(&request, &fixture.params(&credentials))
+            .unwrap();
+        let added: Vec<(String, String)> = output
+            .headers()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        Self {
+            headers: signed_headers(fixture, &added),
+            policy: policy(
+                fixture,
+                RegionSet::single(&Region::new(fixture.region).unwrap()),
+            ),
+            secret: FingerprintedSecret::from(&credentials),
+        }
+    }
+
+    fn headers(&self) -> Vec<Header<'_>> {
+        self.headers
+            .iter()
+            .map(|(n, v)| Header::new(n, v))
+            .collect()
+    }
+}
+
 pub fn bench_verification(c: &mut Criterion) {
     for fixture in fixtures() {
         let credentials = fixture.credentials();
@@ -39,25 +78,13 @@ pub fn bench_verification(c: &mut Criterion) {
         let request =
             Request::new(fixture.method, fixture.target, &headers).with_payload(fixture.payload());
 
-        let v4 = HmacSigner::new()
-            .sign(&request, &fixture.params(&credentials))
-            .unwrap();
-        let v4_added: Vec<(String, String)> = v4
-            .headers()
-            .map(|(n, v)| (n.to_owned(), v.to_owned()))
-            .collect();
-        let v4_owned = signed_headers(&fixture, &v4_added);
-        let v4_headers: Vec<Header<'_>> = v4_owned.iter().map(|(n, v)| Header::new(n, v)).collect();
+        let v4 = SignedSigv4::of(&fixture);
+        let v4_headers = v4.headers();
         let v4_request = Request::new(fixture.method, fixture.target, &v4_headers)
             .with_payload(fixture.payload());
-        let v4_policy = policy(
-            &fixture,
-            RegionSet::single(&Region::new(fixture.region).unwrap()),
-        );
+        let (v4_policy, secret) = (&v4.policy, &v4.secret);
         let hmac = HmacVerifier::new();
-        // What a key store holds: the secret, fingerprinted once.
-        let secret = FingerprintedSecret::from(&credentials);
-        hmac.verify(&v4_request, &secret, &v4_policy).unwrap();
+        hmac.verify(&v4_request, secret, v4_policy).unwrap();
 
         let mut v4a_params = fixture.params(&credentials);
         v4a_params.region = SigningRegion::RegionSet(RegionSet::parse(fixture.region).unwrap());
@@ -81,7 +108,7 @@ pub fn bench_verification(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("sigv4-verify.{}", fixture.name));
         group.bench_function("sigv4kit", |b| {
             b.iter(|| {
-                hmac.verify(black_box(&v4_request), &secret, &v4_policy)
+                hmac.verify(black_box(&v4_request), secret, v4_policy)
                     .unwrap()
             })
         });
@@ -110,47 +137,8 @@ pub fn bench_verification(c: &mut Criterion) {
 /// verification is reused.
 pub fn bench_mixed_verification(c: &mut Criterion) {
     let fixtures = fixtures();
-    /// A fixture signed, with what verifies it.
-    struct Signed {
-        headers: Vec<(String, String)>,
-        policy: VerifyPolicy,
-        secret: FingerprintedSecret,
-    }
-    let signed: Vec<Signed> = fixtures
-        .iter()
-        .map(|fixture| {
-            let credentials = fixture.credentials();
-            let headers = fixture.request_headers();
-            let request = Request::new(fixture.method, fixture.target, &headers)
-                .with_payload(fixture.payload());
-            let output = HmacSigner::new()
-                .sign(&request, &fixture.params(&credentials))
-                .unwrap();
-            let added: Vec<(String, String)> = output
-                .headers()
-                .map(|(n, v)| (n.to_owned(), v.to_owned()))
-                .collect();
-            let policy = policy(
-                fixture,
-                RegionSet::single(&Region::new(fixture.region).unwrap()),
-            );
-            Signed {
-                headers: signed_headers(fixture, &added),
-                policy,
-                secret: FingerprintedSecret::from(&credentials),
-            }
-        })
-        .collect();
-    let headers: Vec<Vec<Header<'_>>> = signed
-        .iter()
-        .map(|signed| {
-            signed
-                .headers
-                .iter()
-                .map(|(n, v)| Header::new(n, v))
-                .collect()
-        })
-        .collect();
+    let signed: Vec<SignedSigv4> = fixtures.iter().map(SignedSigv4::of).collect();
+    let headers: Vec<Vec<Header<'_>>> = signed.iter().map(SignedSigv4::headers).collect();
     let requests: Vec<Request<'_>> = fixtures
         .iter()
         .zip(&headers)

@@ -814,9 +814,9 @@ fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
     let credential_end = layout.credential_start + layout.credential.end;
     Some(AuthorizationHeader {
         algorithm: layout.algorithm,
-        credential: layout
-            .credential
-            .with_text(Cow::Borrowed(text(layout.credential_start..credential_end)?)),
+        credential: layout.credential.with_text(Cow::Borrowed(text(
+            layout.credential_start..credential_end,
+        )?)),
         signed_headers: SignedHeaders(Cow::Borrowed(text(layout.signed_headers)?)),
         signature: SignatureBytes::from_hex(layout.algorithm, value.get(layout.signature_start..)?)
             .ok()?,

@@ -413,7 +413,12 @@ impl<'a> HeaderList<'a> {
 
     /// [`Self::merge_signed`] without the memo, matching the list's names
     /// with the request's headers as `matching` says.
-    fn merge(&self, signed: &[u8], sorted: &mut SortScratch, matching: Matching) -> MergeFindings<'a> {
+    fn merge(
+        &self,
+        signed: &[u8],
+        sorted: &mut SortScratch,
+        matching: Matching,
+    ) -> MergeFindings<'a> {
         let SortScratch {
             keyed,
             received,
