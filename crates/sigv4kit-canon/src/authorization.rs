@@ -784,6 +784,7 @@ fn general_authorization_header(
 /// after request, so everything before the signature is usually the text
 /// of the last header this thread read: then its layout is taken from
 /// [`LAST_SDK_HEADER`] and only the signature is read.
+#[inline]
 fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
     let remembered = LAST_SDK_HEADER.with(|last| {
         let last = last.try_borrow().ok()?;
