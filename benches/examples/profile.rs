@@ -1,6 +1,6 @@
 //! A loop of warm SigV4 signings to run under a profiler:
 //! `valgrind --tool=callgrind target/release/examples/profile MODE [N]`, MODE one of
-//! get, post, cold, verify, verify-post, v4a-lc (sigv4kit) or peer-get, peer-post
+//! get, post, cold, verify, verify-post, v4a-lc, v4a-lc-post (sigv4kit) or peer-get, peer-post
 //! (aws-sigv4).
 
 use std::hint::black_box;
@@ -84,7 +84,7 @@ fn main() {
         }
         return;
     }
-    if which == "v4a-lc" {
+    if which.starts_with("v4a-lc") {
         let signer = sigv4kit_ecdsa::EcdsaSigner::with_engine(sigv4kit_ecdsa::AwsLcEngine::new());
         let mut total = 0;
         for _ in 0..count {

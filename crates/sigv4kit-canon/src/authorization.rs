@@ -161,9 +161,15 @@ pub enum AuthorizationError {
 }
 
 /// The decoded bytes of a signature: 32 for SigV4, a DER signature of at
-/// most [`MAX_SIGNATURE_BYTES`] for SigV4A. Stored inline.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct SignatureBytes(ArrayVec<u8, MAX_SIGNATURE_BYTES>);
+/// most [`MAX_SIGNATURE_BYTES`] for SigV4A. Stored inline, as a plain array
+/// and a length, so that a copy is one block move: an `ArrayVec` clones
+/// byte by byte.
+#[derive(Clone)]
+pub struct SignatureBytes {
+    /// The signature in `bytes[..len]`; the rest is zero.
+    bytes: [u8; MAX_SIGNATURE_BYTES],
+    len: u8,
+}
 
 impl SignatureBytes {
     /// Decodes the hex signature of `algorithm` (either case).
@@ -216,16 +222,27 @@ impl SignatureBytes {
         if !valid || invalid & NOT_HEX != 0 {
             return Err(malformed("it holds a character that is not a hex digit"));
         }
-        let mut decoded = ArrayVec::new();
-        decoded
-            .try_extend_from_slice(&out[..bytes])
-            .map_err(|_| malformed("it is too long"))?;
-        Ok(Self(decoded))
+        let len = u8::try_from(bytes).map_err(|_| malformed("it is too long"))?;
+        Ok(Self { bytes: out, len })
     }
 
     /// The raw bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
+impl PartialEq for SignatureBytes {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for SignatureBytes {}
+
+impl core::hash::Hash for SignatureBytes {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
     }
 }
 

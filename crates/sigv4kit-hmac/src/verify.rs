@@ -105,25 +105,21 @@ impl HmacVerifier {
             signature,
             policy,
             |string_to_sign| {
-                let expected =
-                    self.expected_signature(signature, secret, fingerprint, string_to_sign)?;
-                Ok(constant_time_equal(
-                    &expected,
-                    signature.signature.as_bytes(),
-                ))
+                self.signature_matches(signature, secret, fingerprint, string_to_sign)
             },
         )
     }
 
-    /// The HMAC of `string_to_sign` under the key derived for the request's
-    /// scope.
-    fn expected_signature(
+    /// Whether the received signature is the HMAC of `string_to_sign` under
+    /// the key derived for the request's scope. The HMAC is compared where it
+    /// is computed, rather than returned to be compared.
+    fn signature_matches(
         &self,
         signature: &RequestSignature<'_>,
         secret: &SecretAccessKey,
         fingerprint: &[u8; 32],
         string_to_sign: &StringToSign<'_>,
-    ) -> Result<[u8; 32], VerifyError> {
+    ) -> Result<bool, VerifyError> {
         let region =
             signature
                 .credential
@@ -151,7 +147,10 @@ impl HmacVerifier {
         let mut sink = Buffered::<_, 256>::new(MacSink(&mut mac));
         string_to_sign.write(&mut sink);
         sink.finish();
-        Ok(mac.finalize().into_bytes().into())
+        Ok(constant_time_equal(
+            &mac.finalize().into_bytes().into(),
+            signature.signature.as_bytes(),
+        ))
     }
 }
 
@@ -178,8 +177,6 @@ impl Verifier for HmacVerifier {
         )
     }
 
-    /// The trait's `verify`, with the limits checked once, before the
-    /// signature is read.
     fn chain_verifier(
         &self,
         verified: &Verified,
