@@ -56,6 +56,12 @@ impl fmt::Display for Algorithm {
     }
 }
 
+thread_local! {
+    /// The last `X-Amz-Date` [`AmzDate::parse_amz_bytes`] accepted on this
+    /// thread. Only a valid date is remembered, so a hit needs no checks.
+    static LAST_AMZ_DATE: std::cell::Cell<Option<AmzDate>> = const { std::cell::Cell::new(None) };
+}
+
 /// A signing instant in the `X-Amz-Date` form, `YYYYMMDDTHHMMSSZ` (UTC).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AmzDate {
@@ -124,7 +130,22 @@ impl AmzDate {
 
     /// [`Self::parse_amz`] of the bytes of a header value, which need not be
     /// UTF-8: anything but the sixteen ASCII bytes of the format is refused.
+    ///
+    /// A server reads the same `X-Amz-Date` on every request signed in the
+    /// same second, so the last one read on this thread is remembered with
+    /// its reading ([`LAST_AMZ_DATE`]): the same sixteen bytes again are
+    /// answered by one comparison.
     pub fn parse_amz_bytes(text: &[u8]) -> Result<Self, CanonicalError> {
+        let last = LAST_AMZ_DATE.get();
+        if let Some(date) = last.filter(|last| last.text.as_bytes() == text) {
+            return Ok(date);
+        }
+        let date = Self::read_amz_bytes(text)?;
+        LAST_AMZ_DATE.set(Some(date));
+        Ok(date)
+    }
+
+    fn read_amz_bytes(text: &[u8]) -> Result<Self, CanonicalError> {
         let invalid = |reason: &str| CanonicalError::InvalidTime {
             value: String::from_utf8_lossy(text).into_owned(),
             reason: reason.to_owned(),
@@ -566,6 +587,39 @@ mod tests {
             proptest::prop_assert_eq!(AmzDate::parse_amz(date.as_str()), Ok(date));
             proptest::prop_assert_eq!(parse_amz_with_time(date.as_str()), Some(date));
         }
+    }
+
+    proptest::proptest! {
+        /// Dates read in turn on one thread, repeats and near misses
+        /// included, read as a first reading would, and a refused text
+        /// leaves nothing behind that a later one could match.
+        #[test]
+        fn the_remembered_date_answers_as_a_first_reading(
+            picks in proptest::collection::vec((0usize..4, 0usize..16, 0u8..128), 1..24),
+        ) {
+            let texts = ["20150830T123600Z", "20150830T123601Z", "20240229T000000Z", "20230229T000000Z"];
+            for (pick, position, byte) in picks {
+                let mut text = texts[pick].as_bytes().to_vec();
+                if byte >= 100 {
+                    text[position] = byte - 100 + b'0';
+                }
+                let fresh = AmzDate::read_amz_bytes(&text);
+                proptest::prop_assert_eq!(AmzDate::parse_amz_bytes(&text), fresh.clone());
+                proptest::prop_assert_eq!(AmzDate::parse_amz_bytes(&text), fresh);
+            }
+        }
+    }
+
+    #[test]
+    fn a_refused_date_is_refused_again_after_a_valid_one() {
+        assert!(AmzDate::parse_amz("20150830T123600Z").is_ok());
+        assert!(AmzDate::parse_amz("20150830T123600").is_err());
+        assert!(AmzDate::parse_amz("20150830T123600Z ").is_err());
+        assert!(AmzDate::parse_amz("20230229T123600Z").is_err());
+        assert_eq!(
+            AmzDate::parse_amz("20150830T123600Z").map(|date| date.unix_seconds()),
+            Ok(1_440_938_160)
+        );
     }
 
     #[test]

@@ -26,15 +26,16 @@ use sigv4kit_signer::{
     ChainVerifier, SecretAccessKey, SecretFingerprint, SigningRegion, Verified, Verifier,
     VerifyError, VerifyPolicy,
 };
-use subtle::{Choice, ConstantTimeEq};
+use subtle::ConstantTimeEq;
 
 use crate::MacSink;
 use crate::cache::{KeyOwner, SigningKeyCache};
 use crate::chain::HmacChainVerifier;
 
 /// Whether `received` is `expected`, in a time that does not depend on
-/// where they differ: compared as four words with `subtle`, which costs a
-/// quarter of a byte-wise comparison's optimization barriers.
+/// where they differ: the differences of the four words are gathered
+/// without a branch, and `subtle` compares what they add up to with zero
+/// behind its optimization barrier.
 pub(crate) fn constant_time_equal(expected: &[u8; 32], received: &[u8]) -> bool {
     let Ok(received) = <&[u8; 32]>::try_from(received) else {
         return false;
@@ -44,10 +45,10 @@ pub(crate) fn constant_time_equal(expected: &[u8; 32], received: &[u8]) -> bool 
         word.copy_from_slice(&bytes[8 * index..8 * index + 8]);
         u64::from_ne_bytes(word)
     };
-    let equal = (0..4).fold(Choice::from(1), |equal, index| {
-        equal & word(expected, index).ct_eq(&word(received, index))
+    let difference = (0..4).fold(0, |difference, index| {
+        difference | (word(expected, index) ^ word(received, index))
     });
-    bool::from(equal)
+    bool::from(difference.ct_eq(&0))
 }
 
 /// Verifies SigV4 signatures with the secret access key, caching derived keys.
@@ -104,9 +105,7 @@ impl HmacVerifier {
             request,
             signature,
             policy,
-            |string_to_sign| {
-                self.signature_matches(signature, secret, fingerprint, string_to_sign)
-            },
+            |string_to_sign| self.signature_matches(signature, secret, fingerprint, string_to_sign),
         )
     }
 
