@@ -982,6 +982,7 @@ struct SignatureHeaders<'r> {
 
 impl<'r> SignatureHeaders<'r> {
     /// Reads them from `request`; any of them twice is an error.
+    #[inline]
     fn of(request: &Request<'r>) -> Result<Self, AuthorizationError> {
         let mut found = Self::default();
         for header in request.headers {
@@ -1026,6 +1027,7 @@ impl<'a> RequestSignature<'a> {
         }
     }
 
+    #[inline]
     fn from_header(
         value: &'a [u8],
         headers: &SignatureHeaders<'a>,

@@ -319,7 +319,13 @@ scope_component!(
 /// Members are non-empty and hold no whitespace; a member may use `*` as a
 /// wildcard. It is written comma-joined, as `X-Amz-Region-Set` carries it.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct RegionSet(Arc<str>);
+pub struct RegionSet {
+    joined: Arc<str>,
+    /// The set's one member as a [`Region`], when it has one member and no
+    /// wildcard: what a verifier's policy usually holds, and compares every
+    /// request's scope region with.
+    only_region: Option<Region>,
+}
 
 impl RegionSet {
     /// Parses a comma-separated set such as `us-east-1,us-west-2` or `*`.
@@ -362,46 +368,58 @@ impl RegionSet {
                 reason: "the set is empty",
             });
         }
-        Ok(Self(Arc::from(joined)))
+        let only_region = Region::new(&joined).ok();
+        Ok(Self {
+            joined: Arc::from(joined),
+            only_region,
+        })
     }
 
-    /// `region` as a [`Region`], when the set is that one region: a
-    /// verifier whose policy names one region accepts it with one
-    /// comparison.
-    pub fn as_region(&self, region: &str) -> Option<Region> {
-        (*self.0 == *region && !region.contains('*')).then(|| Region(ShortText::new(region)))
+    /// The set's [`Region`], when the set is exactly `region`: a verifier
+    /// whose policy names one region accepts a scope's region with one
+    /// comparison, and answers with the policy's own copy.
+    pub fn as_region(&self, region: &str) -> Option<&Region> {
+        self.only_region
+            .as_ref()
+            .filter(|only| only.as_str() == region)
     }
 
     /// The set `*`: every region.
     pub fn any() -> Self {
-        Self(Arc::from("*"))
+        Self {
+            joined: Arc::from("*"),
+            only_region: None,
+        }
     }
 
     /// The set holding one region.
     pub fn single(region: &Region) -> Self {
-        Self(Arc::from(region.as_str()))
+        Self {
+            joined: Arc::from(region.as_str()),
+            only_region: Some(region.clone()),
+        }
     }
 
     /// The comma-joined form.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.joined
     }
 
     /// The members.
     pub fn members(&self) -> impl Iterator<Item = &str> {
-        self.0.split(',')
+        self.joined.split(',')
     }
 }
 
 impl fmt::Debug for RegionSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RegionSet({:?})", &*self.0)
+        write!(f, "RegionSet({:?})", &*self.joined)
     }
 }
 
 impl fmt::Display for RegionSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.joined)
     }
 }
 
@@ -627,11 +645,21 @@ mod tests {
         let set = RegionSet::parse("us-east-1").unwrap();
         assert_eq!(
             set.as_region("us-east-1"),
-            Some(Region::new("us-east-1").unwrap())
+            Some(&Region::new("us-east-1").unwrap())
         );
         assert_eq!(set.as_region("us-west-2"), None);
         assert_eq!(RegionSet::parse("us-*").unwrap().as_region("us-*"), None);
         assert_eq!(RegionSet::parse("a,b").unwrap().as_region("a"), None);
+        assert_eq!(RegionSet::any().as_region("*"), None);
+        let region = Region::new("eu-west-1").unwrap();
+        assert_eq!(
+            RegionSet::single(&region).as_region("eu-west-1"),
+            Some(&region)
+        );
+        assert_eq!(
+            RegionSet::single(&region),
+            RegionSet::parse("eu-west-1").unwrap()
+        );
     }
 
     #[test]

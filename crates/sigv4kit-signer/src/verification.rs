@@ -113,7 +113,7 @@ fn accepted_scope_and_time<'p>(
     algorithm: Algorithm,
     signature: &RequestSignature<'_>,
     policy: &'p VerifyPolicy,
-) -> Result<(&'p Service, Option<Region>), VerifyError> {
+) -> Result<(&'p Service, Option<&'p Region>), VerifyError> {
     if signature.algorithm != algorithm {
         return Err(VerifyError::WrongAlgorithm {
             expected: algorithm,
@@ -138,7 +138,7 @@ fn accepted_scope_and_time<'p>(
 fn check_scope<'p>(
     signature: &RequestSignature<'_>,
     policy: &'p VerifyPolicy,
-) -> Result<(&'p Service, Option<Region>), VerifyError> {
+) -> Result<(&'p Service, Option<&'p Region>), VerifyError> {
     let service = signature.credential.service();
     let Some(accepted_service) = policy
         .services
@@ -181,10 +181,10 @@ fn missing_region_set() -> VerifyError {
 /// one region it accepts (see [`check_scope`]), or the region set (SigV4A).
 fn signing_region(
     signature: &RequestSignature<'_>,
-    shared: Option<Region>,
+    shared: Option<&Region>,
 ) -> Result<SigningRegion, VerifyError> {
     if let Some(shared) = shared {
-        return Ok(SigningRegion::Region(shared));
+        return Ok(SigningRegion::Region(shared.clone()));
     }
     match (signature.credential.region(), &signature.region_set) {
         (Some(region), _) => Region::new(region).map(SigningRegion::Region).map_err(|_| {
