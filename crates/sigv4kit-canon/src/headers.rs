@@ -184,7 +184,7 @@ pub struct HeaderNames(ShortText<{ HeaderNames::INLINE }>);
 
 impl HeaderNames {
     /// The longest list held inline, in bytes.
-    pub const INLINE: usize = 56;
+    pub const INLINE: usize = 120;
 
     /// Validates and lower-cases `names`.
     pub fn new<I, S>(names: I) -> Result<Self, CanonicalError>
