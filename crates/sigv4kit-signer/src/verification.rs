@@ -550,6 +550,25 @@ mod tests {
     }
 
     #[test]
+    fn long_signed_header_lists_answer_as_read_in_any_order() {
+        let names = |count: usize, tag: &str| {
+            let mut names: Vec<String> =
+                (0..count).map(|i| format!("x-amz-{tag}-{i:02}")).collect();
+            names.sort();
+            names.join(";")
+        };
+        let short = names(2, "a");
+        let long_a = names(12, "a");
+        let long_b = names(12, "b");
+        assert!(short.len() <= HeaderNames::INLINE);
+        assert!(long_a.len() > HeaderNames::INLINE && long_b.len() > HeaderNames::INLINE);
+        for text in [&long_a, &long_a, &short, &long_b, &long_a, &long_b, &long_b] {
+            let list = SignedHeaders::parse(text.as_str()).unwrap();
+            assert_eq!(signed_header_names(&list), list.to_header_names(), "{text}");
+        }
+    }
+
+    #[test]
     fn the_token_is_redacted_from_header_and_query() {
         let canonical = "GET\n/\na=1&X-Amz-Security-Token=SECRET&b=2\nhost:h\nx-amz-security-token:SECRET\n\nhost;x-amz-security-token\nUNSIGNED-PAYLOAD";
         let redacted = redact_security_token(canonical);
