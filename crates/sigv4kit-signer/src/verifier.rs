@@ -62,8 +62,12 @@ pub trait Verifier: Send + Sync {
         policy: &VerifyPolicy,
     ) -> Result<Verified, VerifyError> {
         policy.limits.check(request)?;
-        let signature = RequestSignature::from_request(request)?;
-        self.verify_parsed(request, &signature, key, policy)
+        // Borrowed where `from_request` returned it: moving it out of the
+        // `Result` first costs a copy of a struct just written.
+        match RequestSignature::from_request(request) {
+            Ok(ref signature) => self.verify_parsed(request, signature, key, policy),
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// The checker of the chunk, trailer or event signatures that follow the
