@@ -218,7 +218,7 @@ mod tests {
     fn constant_time_comparison_table() {
         let expected = [7u8; 32];
         assert!(constant_time_equal(&expected, &[7; 32]));
-        for index in [0, 7, 8, 31] {
+        for index in [0, 7, 8, 15, 16, 23, 24, 31] {
             let mut received = expected;
             received[index] ^= 1;
             assert!(!constant_time_equal(&expected, &received), "byte {index}");
