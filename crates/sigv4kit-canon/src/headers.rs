@@ -396,9 +396,10 @@ impl<'a> HeaderList<'a> {
             return MergeFindings::CLEAN;
         }
         sorted.memo.source = OrderSource::Nothing;
-        let matching = match self.request.len() <= Self::SCANNED_HEADERS {
-            true => Matching::Scan,
-            false => Matching::Sort,
+        let matching = if self.request.len() <= Self::SCANNED_HEADERS {
+            Matching::Scan
+        } else {
+            Matching::Sort
         };
         let findings = self.merge(signed.as_bytes(), sorted, matching);
         if findings == MergeFindings::CLEAN {
