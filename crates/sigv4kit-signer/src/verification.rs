@@ -365,28 +365,28 @@ pub fn verify_request(
     let payload = with_covered_request(request, signature, policy, |merge| {
         check_signed_headers(&merge)?;
         let payload = payload_line(request, signature, policy)?;
-        match merge.prepare(payload, policy.path) {
-            // Used where `prepare` returned it, not moved out of the `Result`.
-            Ok(ref mut prepared) => {
-                let mut hasher = Buffered::<_, 512>::new(Sha256::new());
-                prepared.write(&[], &mut hasher);
-                let string_to_sign = StringToSign {
-                    algorithm,
-                    scope,
-                    canonical_request_sha256: hasher.finish().finalize().into(),
-                };
-                if check(&string_to_sign)? {
-                    return Ok(payload);
-                }
-                let mut canonical = Vec::new();
-                prepared.write(&[], &mut canonical);
-                Err(VerifyError::SignatureMismatch {
-                    canonical_request: redact_security_token(&String::from_utf8_lossy(&canonical)),
-                    string_to_sign: string_to_sign.to_text(),
-                })
-            }
-            Err(error) => Err(error.into()),
+        // Used where `prepare` returned it, not moved out of the `Result`.
+        let mut prepared = merge.prepare(payload, policy.path);
+        let prepared = match &mut prepared {
+            Ok(prepared) => prepared,
+            Err(error) => return Err(error.clone().into()),
+        };
+        let mut hasher = Buffered::<_, 512>::new(Sha256::new());
+        prepared.write(&[], &mut hasher);
+        let string_to_sign = StringToSign {
+            algorithm,
+            scope,
+            canonical_request_sha256: hasher.finish().finalize().into(),
+        };
+        if check(&string_to_sign)? {
+            return Ok(payload);
         }
+        let mut canonical = Vec::new();
+        prepared.write(&[], &mut canonical);
+        Err(VerifyError::SignatureMismatch {
+            canonical_request: redact_security_token(&String::from_utf8_lossy(&canonical)),
+            string_to_sign: string_to_sign.to_text(),
+        })
     })?;
 
     Ok(Verified {
