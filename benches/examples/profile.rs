@@ -1,7 +1,7 @@
 //! A loop of warm SigV4 signings to run under a profiler:
 //! `valgrind --tool=callgrind target/release/examples/profile MODE [N]`, MODE one of
-//! get, post, cold, verify, verify-post, v4a-lc, v4a-lc-post (sigv4kit) or peer-get, peer-post
-//! (aws-sigv4).
+//! get, post, cold, verify, verify-post, verify-parse, verify-parse-post (the signature's
+//! reading alone), v4a-lc, v4a-lc-post (sigv4kit) or peer-get, peer-post (aws-sigv4).
 
 use std::hint::black_box;
 
@@ -77,6 +77,15 @@ fn main() {
         .with_clock(FixedClock(1_440_938_160));
         let verifier = HmacVerifier::new();
         let secret = FingerprintedSecret::from(&credentials);
+        if which.starts_with("verify-parse") {
+            for _ in 0..count {
+                black_box(
+                    sigv4kit_canon::RequestSignature::from_request(black_box(&signed_request))
+                        .unwrap(),
+                );
+            }
+            return;
+        }
         for _ in 0..count {
             verifier
                 .verify(black_box(&signed_request), &secret, &policy)
