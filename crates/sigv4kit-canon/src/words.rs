@@ -66,10 +66,14 @@ fn eq_by_words(a: &[u8], b: &[u8], b_word: impl Fn(u64) -> u64) -> bool {
             .and_then(<[u8]>::first_chunk::<8>)
             .map_or(0, |word| u64::from_le_bytes(*word))
     };
-    (0..last)
-        .step_by(8)
-        .chain([last])
-        .all(|at| lower_case_word(word(a, at)) == b_word(word(b, at)))
+    let mut at = 0;
+    while at < last {
+        if lower_case_word(word(a, at)) != b_word(word(b, at)) {
+            return false;
+        }
+        at += 8;
+    }
+    lower_case_word(word(a, last)) == b_word(word(b, last))
 }
 
 /// The top bit of each byte of `word` below `limit`, which is at most 0x80.
