@@ -14,7 +14,7 @@
 use crate::authorization::SignedHeaders;
 use crate::error::CanonicalError;
 use crate::headers::{
-    AddedHeader, HeaderList, HeaderSelection, MergeFindings, SortScratch, is_valid_header_name,
+    AddedHeader, HeaderList, HeaderSelection, MergeFindings, SortScratches, is_valid_header_name,
 };
 use crate::path::{PathRules, write_canonical_path};
 use crate::payload::CanonicalPayload;
@@ -36,7 +36,7 @@ pub struct CanonicalRules {
 pub struct Scratch {
     path: Vec<u8>,
     query: QueryScratch,
-    headers: SortScratch,
+    headers: SortScratches,
 }
 
 /// A received request's headers merged with its signed-header list by
@@ -537,5 +537,85 @@ mod tests {
                 proptest::prop_assert_eq!(run_step(step, &revalued, &mut shared), fresh);
             }
         }
+
+        /// Requests of a few shapes in turn, more of them than the scratch
+        /// area remembers at times, as a server's clients send them: each
+        /// is given what a fresh area gives it, whether its order is still
+        /// remembered, was evicted, or is another shape's.
+        #[test]
+        fn shapes_in_turn_each_get_what_a_fresh_scratch_gives(
+            shapes in proptest::collection::vec(
+                (
+                    proptest::sample::subsequence(
+                        vec!["accept", "Host", "origin", "x-amz-date", "X-Amz-Meta-A", "x-amz-meta-b", "expect"],
+                        1..6,
+                    ),
+                    proptest::sample::select(vec![
+                        Step::Select(HeaderSelection::default()),
+                        Step::Merge("host"),
+                        Step::Merge("host;x-amz-date"),
+                        Step::Merge("accept;host;x-amz-meta-a"),
+                    ]),
+                ),
+                1..14,
+            ),
+            turns in proptest::collection::vec(0usize..14, 1..48),
+        ) {
+            let mut shared = Scratch::default();
+            for turn in turns {
+                let (names, step) = &shapes[turn % shapes.len()];
+                let headers: Vec<Header<'_>> =
+                    names.iter().map(|name| Header::new(*name, "v")).collect();
+                let fresh = run_step(step, &headers, &mut Scratch::default());
+                proptest::prop_assert_eq!(run_step(step, &headers, &mut shared), fresh);
+            }
+        }
+    }
+
+    #[test]
+    fn each_remembered_shape_keeps_its_own_area() {
+        let shapes: Vec<Vec<Header<'_>>> = ["a", "b", "c"]
+            .iter()
+            .map(|name| vec![Header::new("host", "h"), Header::new(*name, "v")])
+            .collect();
+        let mut scratch = Scratch::default();
+        for headers in shapes.iter().chain(&shapes) {
+            run_step(
+                &Step::Select(HeaderSelection::default()),
+                headers,
+                &mut scratch,
+            );
+        }
+        // Three shapes twice: the second round found the first round's
+        // areas, and filled none.
+        assert_eq!(scratch.headers.filled(), 3);
+        let names: Vec<String> = (0..SortScratches::SHAPES)
+            .map(|index| format!("x-{index}"))
+            .collect();
+        let more: Vec<Vec<Header<'_>>> = names
+            .iter()
+            .map(|name| vec![Header::new("host", "h"), Header::new(name, "v")])
+            .collect();
+        for headers in &more {
+            run_step(
+                &Step::Select(HeaderSelection::default()),
+                headers,
+                &mut scratch,
+            );
+        }
+        assert_eq!(scratch.headers.filled(), 3 + SortScratches::SHAPES);
+        // The newest shapes are still remembered; the oldest was evicted.
+        run_step(
+            &Step::Select(HeaderSelection::default()),
+            &more[SortScratches::SHAPES - 1],
+            &mut scratch,
+        );
+        assert_eq!(scratch.headers.filled(), 3 + SortScratches::SHAPES);
+        run_step(
+            &Step::Select(HeaderSelection::default()),
+            &shapes[0],
+            &mut scratch,
+        );
+        assert_eq!(scratch.headers.filled(), 4 + SortScratches::SHAPES);
     }
 }

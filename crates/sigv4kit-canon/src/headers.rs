@@ -388,14 +388,20 @@ impl<'a> HeaderList<'a> {
     /// costs less than a sort for so few. A larger request is sorted and
     /// walked alongside the list, so that no name is compared with every
     /// other.
-    pub(crate) fn merge_signed(&self, signed: &str, sorted: &mut SortScratch) -> MergeFindings<'a> {
-        if sorted.memo.source == OrderSource::Merge
-            && sorted.signed_names == signed.as_bytes()
-            && sorted.memo.holds(self)
-        {
+    pub(crate) fn merge_signed(
+        &self,
+        signed: &str,
+        areas: &mut SortScratches,
+    ) -> MergeFindings<'a> {
+        let remembered = areas.find(|sorted| {
+            sorted.memo.source == OrderSource::Merge
+                && sorted.signed_names == signed.as_bytes()
+                && sorted.memo.holds(self)
+        });
+        if remembered {
             return MergeFindings::CLEAN;
         }
-        sorted.memo.source = OrderSource::Nothing;
+        let sorted = areas.refill();
         let matching = if self.request.len() <= Self::SCANNED_HEADERS {
             Matching::Scan
         } else {
@@ -502,14 +508,16 @@ impl<'a> HeaderList<'a> {
     pub(crate) fn select_and_sort(
         &self,
         selection: &HeaderSelection,
-        sorted: &mut SortScratch,
+        areas: &mut SortScratches,
     ) -> Result<(), CanonicalError> {
-        if matches!(&sorted.memo.source, OrderSource::Selection(last) if last == selection)
-            && sorted.memo.holds(self)
-        {
+        let remembered = areas.find(|sorted| {
+            matches!(&sorted.memo.source, OrderSource::Selection(last) if last == selection)
+                && sorted.memo.holds(self)
+        });
+        if remembered {
             return Ok(());
         }
-        sorted.memo.source = OrderSource::Nothing;
+        let sorted = areas.refill();
         self.sort_selected(&mut sorted.keyed, |name| selection.selects(name))?;
         if let HeaderSelection::Exactly(wanted) = selection {
             for name in wanted.iter() {
@@ -734,6 +742,118 @@ impl Default for MergeFindings<'_> {
     }
 }
 
+/// The sort areas of the last few header shapes a thread canonicalized,
+/// so that requests of several shapes in turn (a server's clients, a
+/// client calling a few operations) each find their own order again
+/// instead of evicting one another's.
+#[derive(Debug, Clone)]
+pub(crate) struct SortScratches {
+    areas: Vec<SortScratch>,
+    /// The area in use: the last one found or filled.
+    current: usize,
+    /// When each area was last used, counted in uses of this set.
+    last_used: Vec<u64>,
+    uses: u64,
+    /// How many times an area was filled, for tests.
+    #[cfg(test)]
+    fills: usize,
+}
+
+impl SortScratches {
+    /// How many header shapes are remembered.
+    pub(crate) const SHAPES: usize = 8;
+
+    /// Makes the first area that `holds` accepts the current one, trying
+    /// the current area first; whether there was one.
+    #[inline]
+    fn find(&mut self, holds: impl Fn(&SortScratch) -> bool) -> bool {
+        let found = if self.areas.get(self.current).is_some_and(&holds) {
+            Some(self.current)
+        } else {
+            self.areas.iter().position(holds)
+        };
+        if let Some(found) = found {
+            self.use_area(found);
+        }
+        found.is_some()
+    }
+
+    /// An area to fill for a new shape, now the current one: a new area
+    /// while there are fewer than [`Self::SHAPES`], else the least recently
+    /// used. Its memo is cleared until the caller fills it.
+    fn refill(&mut self) -> &mut SortScratch {
+        let index = if self.areas.len() < Self::SHAPES {
+            self.areas.push(SortScratch::default());
+            self.last_used.push(0);
+            self.areas.len() - 1
+        } else {
+            (0..self.areas.len())
+                .min_by_key(|&index| self.last_used[index])
+                .unwrap_or(0)
+        };
+        self.use_area(index);
+        #[cfg(test)]
+        {
+            self.fills += 1;
+        }
+        let area = &mut self.areas[index];
+        area.memo.source = OrderSource::Nothing;
+        area
+    }
+
+    /// How many times an area was filled for a shape not remembered.
+    #[cfg(test)]
+    pub(crate) fn filled(&self) -> usize {
+        self.fills
+    }
+
+    fn use_area(&mut self, index: usize) {
+        self.current = index;
+        self.uses += 1;
+        if let Some(used) = self.last_used.get_mut(index) {
+            *used = self.uses;
+        }
+    }
+
+    /// A view of the current area's sorted headers of `list`, which must be
+    /// the list it was last found or filled for.
+    pub(crate) fn view<'a>(&'a self, list: HeaderList<'a>) -> SortedHeaders<'a> {
+        SortedHeaders {
+            list,
+            scratch: self.areas.get(self.current).unwrap_or(&EMPTY_SORT_SCRATCH),
+        }
+    }
+}
+
+impl Default for SortScratches {
+    fn default() -> Self {
+        Self {
+            areas: Vec::with_capacity(Self::SHAPES),
+            current: 0,
+            last_used: Vec::with_capacity(Self::SHAPES),
+            uses: 0,
+            #[cfg(test)]
+            fills: 0,
+        }
+    }
+}
+
+/// What a view shows before any area was filled: no headers.
+static EMPTY_SORT_SCRATCH: SortScratch = SortScratch {
+    keyed: Vec::new(),
+    received: Vec::new(),
+    picked: Vec::new(),
+    group_ends: Vec::new(),
+    signed_names: Vec::new(),
+    name_ends: Vec::new(),
+    memo: OrderMemo {
+        source: OrderSource::Nothing,
+        request_names: Vec::new(),
+        request_name_ends: Vec::new(),
+        added: Vec::new(),
+    },
+};
+
 /// Reused storage for [`HeaderList::select_and_sort`].
 #[derive(Debug, Default, Clone)]
 pub(crate) struct SortScratch {
@@ -785,14 +905,6 @@ impl SortScratch {
                 group_ends.push(position);
                 name_ends.push(signed_names.len());
             }
-        }
-    }
-
-    /// A view of the sorted headers of `list`.
-    pub(crate) fn view<'a>(&'a self, list: HeaderList<'a>) -> SortedHeaders<'a> {
-        SortedHeaders {
-            list,
-            scratch: self,
         }
     }
 }
