@@ -800,27 +800,18 @@ fn general_authorization_header(
 /// A client sends the same credential and signed-header list on request
 /// after request, so everything before the signature is usually the text
 /// of the last header this thread read: then its layout is taken from
-/// [`LAST_SDK_HEADER`] and only the signature is read.
+/// [`SDK_HEADER_LAYOUTS`] and only the signature is read.
 #[inline]
 fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
-    let remembered = LAST_SDK_HEADER.with(|last| {
-        let last = last.try_borrow().ok()?;
-        let (before_signature, layout) = &*last;
-        value
-            .starts_with(before_signature)
-            .then(|| layout.clone())
-            .flatten()
-    });
+    let remembered = SDK_HEADER_LAYOUTS.with(|layouts| layouts.try_borrow_mut().ok()?.find(value));
     let layout = match remembered {
         Some(layout) => layout,
         None => {
             // One UTF-8 check of the whole value costs less than one per value.
             let layout = SdkHeaderLayout::read(std::str::from_utf8(value).ok()?)?;
-            LAST_SDK_HEADER.with(|last| {
-                if let Ok(mut last) = last.try_borrow_mut() {
-                    last.0.clear();
-                    last.0.extend_from_slice(&value[..layout.signature_start]);
-                    last.1 = Some(layout.clone());
+            SDK_HEADER_LAYOUTS.with(|layouts| {
+                if let Ok(mut layouts) = layouts.try_borrow_mut() {
+                    layouts.remember(value, &layout);
                 }
             });
             layout
@@ -844,11 +835,72 @@ fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
 }
 
 thread_local! {
-    /// The text before the signature of the last SDK-layout header this
-    /// thread read, and where its parts lie. It holds no secret: an access
-    /// key id, a scope and a list of header names.
-    static LAST_SDK_HEADER: RefCell<(Vec<u8>, Option<SdkHeaderLayout>)> =
-        const { RefCell::new((Vec::new(), None)) };
+    /// The SDK-layout headers this thread read last. They hold no secret:
+    /// access key ids, scopes and lists of header names.
+    static SDK_HEADER_LAYOUTS: RefCell<RememberedLayouts> =
+        const { RefCell::new(RememberedLayouts::new()) };
+}
+
+/// The text before the signature of the last few SDK-layout headers read,
+/// and where their parts lie: a server's thread reads the requests of
+/// several clients in turn, each with its own credential and list.
+struct RememberedLayouts {
+    /// Each header's text before the signature, and its layout.
+    layouts: Vec<(Vec<u8>, SdkHeaderLayout)>,
+    /// The last one found or remembered, tried first.
+    last: usize,
+    /// Where the next new layout goes once all places are taken: the
+    /// places are reused in turn.
+    next: usize,
+}
+
+impl RememberedLayouts {
+    /// How many layouts are remembered.
+    const PLACES: usize = 8;
+
+    const fn new() -> Self {
+        Self {
+            layouts: Vec::new(),
+            last: 0,
+            next: 0,
+        }
+    }
+
+    /// The layout of `value`, if the text before its signature is one of
+    /// those remembered.
+    #[inline]
+    fn find(&mut self, value: &[u8]) -> Option<SdkHeaderLayout> {
+        let holds = |(before_signature, _): &(Vec<u8>, SdkHeaderLayout)| {
+            value.starts_with(before_signature)
+        };
+        let found = if self.layouts.get(self.last).is_some_and(holds) {
+            self.last
+        } else {
+            self.layouts.iter().position(holds)?
+        };
+        self.last = found;
+        Some(self.layouts[found].1.clone())
+    }
+
+    /// Remembers `layout`, read from `value`.
+    fn remember(&mut self, value: &[u8], layout: &SdkHeaderLayout) {
+        let Some(before_signature) = value.get(..layout.signature_start) else {
+            return;
+        };
+        let place = if self.layouts.len() < Self::PLACES {
+            self.layouts.push((Vec::new(), layout.clone()));
+            self.layouts.len() - 1
+        } else {
+            let place = self.next;
+            self.next = (place + 1) % Self::PLACES;
+            place
+        };
+        let (text, remembered) = &mut self.layouts[place];
+        text.clear();
+        text.extend_from_slice(before_signature);
+        *remembered = layout.clone();
+        self.last = place;
+    }
 }
 
 /// Where the parts of an SDK-layout `Authorization` header lie in it: the
@@ -1440,7 +1492,7 @@ mod tests {
                     proptest::sample::select(vec!["host;x-amz-date", "host;x-amz-dat", "host", "host;x-amz-date;"]),
                     proptest::sample::select(SIGNATURES.to_vec()),
                 ),
-                1..8,
+                1..40,
             ),
         ) {
             for (access_key_id, region, list, signature) in headers {
@@ -1454,6 +1506,46 @@ mod tests {
                     proptest::prop_assert_eq!(read.credential.region(), Some(region));
                     proptest::prop_assert_eq!(read.signed_headers.as_str(), list);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_last_few_layouts_are_remembered_and_the_oldest_give_way() {
+        let header = |index: usize| {
+            format!(
+                "AWS4-HMAC-SHA256 Credential=AKID{index}/20150830/us-east-1/service/aws4_request, SignedHeaders=host, Signature={}",
+                SIGNATURES[0]
+            )
+        };
+        // Three clients in turn are each served from memory.
+        let mut layouts = RememberedLayouts::new();
+        for index in 0..3 {
+            let text = header(index);
+            layouts.remember(text.as_bytes(), &SdkHeaderLayout::read(&text).unwrap());
+        }
+        for index in [0, 1, 2, 0] {
+            assert!(layouts.find(header(index).as_bytes()).is_some(), "{index}");
+        }
+        let mut layouts = RememberedLayouts::new();
+        let places = RememberedLayouts::PLACES;
+        for index in 0..places + 2 {
+            let text = header(index);
+            assert!(layouts.find(text.as_bytes()).is_none(), "{index}");
+            let layout = SdkHeaderLayout::read(&text).unwrap();
+            layouts.remember(text.as_bytes(), &layout);
+        }
+        // The two oldest gave their places to the two newest.
+        for index in 0..places + 2 {
+            let found = layouts.find(header(index).as_bytes());
+            assert_eq!(found.is_some(), index >= 2, "{index}");
+            if let Some(found) = found {
+                assert_eq!(
+                    found.signature_start,
+                    SdkHeaderLayout::read(&header(index))
+                        .unwrap()
+                        .signature_start
+                );
             }
         }
     }
