@@ -1,7 +1,9 @@
 //! A loop of warm SigV4 signings to run under a profiler:
 //! `valgrind --tool=callgrind target/release/examples/profile MODE [N]`, MODE one of
 //! get, post, cold, verify, verify-post, verify-parse, verify-parse-post (the signature's
-//! reading alone), v4a-lc, v4a-lc-post (sigv4kit) or peer-get, peer-post (aws-sigv4).
+//! reading alone), mixed, verify-mixed (the get and the POST in turn, as a server sees
+//! clients of different shapes), v4a-lc, v4a-lc-post (sigv4kit) or peer-get, peer-post
+//! (aws-sigv4).
 
 use std::hint::black_box;
 
@@ -9,11 +11,26 @@ use sigv4kit_canon::{AmzDate, Header, Payload, Region, Request, Service};
 use sigv4kit_hmac::HmacSigner;
 use sigv4kit_signer::{Credentials, Signer, SigningParams};
 
+/// The session token of the POST.
+const TOKEN: &str = "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI";
+
+/// The headers of the DynamoDB POST.
+fn post_headers() -> Vec<Header<'static>> {
+    vec![
+        Header::new("host", "dynamodb.us-east-1.amazonaws.com"),
+        Header::new("content-type", "application/x-amz-json-1.0"),
+        Header::new("x-amz-target", "DynamoDB_20120810.CreateTable"),
+        Header::new("content-length", "300"),
+        Header::new("accept-encoding", "identity"),
+        Header::new("x-amz-user-agent", "aws-sdk-rust/1.0 os/linux lang/rust"),
+    ]
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let which = args.next().unwrap_or_else(|| "get".into());
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(100_000);
-    let token = (which.ends_with("post")).then(|| "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI".to_owned());
+    let token = (which.ends_with("post")).then(|| TOKEN.to_owned());
     let credentials = Credentials::new(
         "AKIDEXAMPLE",
         "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
@@ -22,14 +39,7 @@ fn main() {
     .unwrap();
     let body = [b'x'; 300];
     let headers: Vec<Header<'_>> = if which.ends_with("post") {
-        vec![
-            Header::new("host", "dynamodb.us-east-1.amazonaws.com"),
-            Header::new("content-type", "application/x-amz-json-1.0"),
-            Header::new("x-amz-target", "DynamoDB_20120810.CreateTable"),
-            Header::new("content-length", "300"),
-            Header::new("accept-encoding", "identity"),
-            Header::new("x-amz-user-agent", "aws-sdk-rust/1.0 os/linux lang/rust"),
-        ]
+        post_headers()
     } else {
         vec![Header::new("host", "example.amazonaws.com")]
     };
@@ -50,6 +60,10 @@ fn main() {
         Service::new("service").unwrap(),
         Region::new("us-east-1").unwrap(),
     );
+    if which == "mixed" || which == "verify-mixed" {
+        println!("{}", mixed(which == "verify-mixed", count));
+        return;
+    }
     if which.starts_with("peer") {
         println!("{}", peer(&which, count, &headers, &body));
         return;
@@ -126,7 +140,7 @@ fn main() {
 fn peer(which: &str, count: usize, headers: &[Header<'_>], body: &[u8]) -> usize {
     use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
     use std::time::{Duration, UNIX_EPOCH};
-    let token = which.ends_with("post").then(|| "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI".to_owned());
+    let token = which.ends_with("post").then(|| TOKEN.to_owned());
     let identity: aws_smithy_runtime_api::client::identity::Identity =
         aws_credential_types::Credentials::new(
             "AKIDEXAMPLE",
@@ -178,6 +192,116 @@ fn peer(which: &str, count: usize, headers: &[Header<'_>], body: &[u8]) -> usize
         let (instructions, signature) = sign(request, &params).unwrap().into_parts();
         black_box(instructions);
         total += signature.len();
+    }
+    total
+}
+
+/// The get and the POST (another scope, headers and credentials) signed, or
+/// verified, in turn: nothing of one request's shape is the last one's.
+fn mixed(verify: bool, count: usize) -> usize {
+    use sigv4kit_hmac::{FingerprintedSecret, HmacVerifier};
+    use sigv4kit_signer::verifier::{FixedClock, Verifier, VerifyPolicy};
+    let body = [b'x'; 300];
+    let plain = Credentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        None,
+    )
+    .unwrap();
+    let with_token = Credentials::new(
+        "ASIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        Some(TOKEN.to_owned()),
+    )
+    .unwrap();
+    let get_headers = vec![Header::new("host", "example.amazonaws.com")];
+    let post_headers = post_headers();
+    let time = AmzDate::from_unix_seconds(1_440_938_160).unwrap();
+    let region = Region::new("us-east-1").unwrap();
+    let cases = [
+        (Request::new("GET", "/", &get_headers), &plain, "service"),
+        (
+            Request::new("POST", "/", &post_headers).with_payload(Payload::Bytes(&body)),
+            &with_token,
+            "dynamodb",
+        ),
+    ];
+    let params: Vec<SigningParams<'_>> = cases
+        .iter()
+        .map(|(_, credentials, service)| {
+            SigningParams::new(
+                credentials,
+                time,
+                Service::new(service).unwrap(),
+                region.clone(),
+            )
+        })
+        .collect();
+    let signer = HmacSigner::new();
+    let mut total = 0;
+    if !verify {
+        for _ in 0..count {
+            for ((request, _, _), params) in cases.iter().zip(&params) {
+                total += signer
+                    .sign(black_box(request), black_box(params))
+                    .unwrap()
+                    .signature()
+                    .len();
+            }
+        }
+        return total;
+    }
+    let signed: Vec<Vec<(String, String)>> = cases
+        .iter()
+        .zip(&params)
+        .map(|((request, _, _), params)| {
+            let output = signer.sign(request, params).unwrap();
+            request
+                .headers
+                .iter()
+                .map(|h| {
+                    (
+                        String::from_utf8_lossy(h.name).into_owned(),
+                        String::from_utf8_lossy(h.value).into_owned(),
+                    )
+                })
+                .chain(output.headers().map(|(n, v)| (n.to_owned(), v.to_owned())))
+                .collect()
+        })
+        .collect();
+    let signed_headers: Vec<Vec<Header<'_>>> = signed
+        .iter()
+        .map(|pairs| pairs.iter().map(|(n, v)| Header::new(n, v)).collect())
+        .collect();
+    let checks: Vec<(Request<'_>, VerifyPolicy, FingerprintedSecret)> = cases
+        .iter()
+        .zip(&signed_headers)
+        .map(|((request, credentials, service), headers)| {
+            let policy = VerifyPolicy::new(
+                Service::new(service).unwrap(),
+                sigv4kit_canon::RegionSet::parse("us-east-1").unwrap(),
+            )
+            .with_clock(FixedClock(1_440_938_160));
+            (
+                Request {
+                    headers,
+                    ..*request
+                },
+                policy,
+                FingerprintedSecret::from(*credentials),
+            )
+        })
+        .collect();
+    let verifier = HmacVerifier::new();
+    for _ in 0..count {
+        for (request, policy, secret) in &checks {
+            total += verifier
+                .verify(black_box(request), secret, policy)
+                .unwrap()
+                .signature
+                .as_bytes()
+                .len();
+        }
     }
     total
 }
