@@ -393,7 +393,7 @@ impl<'a> HeaderList<'a> {
         signed: &str,
         areas: &mut SortScratches,
     ) -> MergeFindings<'a> {
-        let remembered = areas.find(|sorted| {
+        let remembered = areas.find(self, |sorted| {
             sorted.memo.source == OrderSource::Merge
                 && sorted.signed_names == signed.as_bytes()
                 && sorted.memo.holds(self)
@@ -510,7 +510,7 @@ impl<'a> HeaderList<'a> {
         selection: &HeaderSelection,
         areas: &mut SortScratches,
     ) -> Result<(), CanonicalError> {
-        let remembered = areas.find(|sorted| {
+        let remembered = areas.find(self, |sorted| {
             matches!(&sorted.memo.source, OrderSource::Selection(last) if last == selection)
                 && sorted.memo.holds(self)
         });
@@ -559,6 +559,8 @@ struct OrderMemo {
     request_name_ends: Vec<usize>,
     /// The signer's added headers, and whether each was signed.
     added: Vec<(&'static str, bool)>,
+    /// [`names_fingerprint`] of the request's header names.
+    fingerprint: u64,
 }
 
 /// What filled a [`SortScratch`] last.
@@ -606,8 +608,32 @@ impl OrderMemo {
         self.added.clear();
         self.added
             .extend(list.added.iter().map(|added| (added.name, added.signed)));
+        self.fingerprint = names_fingerprint(list);
         self.source = source;
     }
+}
+
+/// A digest of the header names of `list`, in order: their lengths and
+/// their first and last eight bytes. Equal names give equal fingerprints,
+/// so an area whose fingerprint differs cannot hold `list`, and is passed
+/// over with one comparison instead of a comparison of names.
+fn names_fingerprint(list: &HeaderList<'_>) -> u64 {
+    list.request
+        .iter()
+        .fold(list.request.len() as u64, |hash, header| {
+            let name = header.name;
+            let head = match name.first_chunk::<8>() {
+                Some(head) => u64::from_le_bytes(*head),
+                None => name
+                    .iter()
+                    .fold(0, |word, &byte| word << 8 | u64::from(byte)),
+            };
+            let tail = name
+                .last_chunk::<8>()
+                .map_or(0, |tail| u64::from_le_bytes(*tail));
+            (hash.rotate_left(23) ^ head ^ tail.rotate_left(29) ^ name.len() as u64)
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        })
 }
 
 /// The first sixteen bytes of a header name, lower-cased and padded with
@@ -763,14 +789,20 @@ impl SortScratches {
     /// How many header shapes are remembered.
     pub(crate) const SHAPES: usize = 8;
 
-    /// Makes the first area that `holds` accepts the current one, trying
-    /// the current area first; whether there was one.
+    /// Makes the area that `holds` accepts for `list` the current one,
+    /// trying the current area first; whether there was one. The other
+    /// areas are tried only where their names' fingerprint is `list`'s.
     #[inline]
-    fn find(&mut self, holds: impl Fn(&SortScratch) -> bool) -> bool {
+    fn find(&mut self, list: &HeaderList<'_>, holds: impl Fn(&SortScratch) -> bool) -> bool {
         let found = if self.areas.get(self.current).is_some_and(&holds) {
             Some(self.current)
+        } else if self.areas.len() > 1 {
+            let fingerprint = names_fingerprint(list);
+            self.areas
+                .iter()
+                .position(|area| area.memo.fingerprint == fingerprint && holds(area))
         } else {
-            self.areas.iter().position(holds)
+            None
         };
         if let Some(found) = found {
             self.use_area(found);
@@ -851,6 +883,7 @@ static EMPTY_SORT_SCRATCH: SortScratch = SortScratch {
         request_names: Vec::new(),
         request_name_ends: Vec::new(),
         added: Vec::new(),
+        fingerprint: 0,
     },
 };
 
