@@ -281,9 +281,9 @@ fn bench_sigv4_signing(c: &mut Criterion) {
 }
 
 /// The three requests signed in turn, so that no request has the header
-/// names of the one before: the reuse of the last request's header order
-/// (see `sigv4kit-canon`'s `OrderMemo`) never applies, as on a server whose
-/// clients send requests of many shapes.
+/// names of the one before, as a client calling a few operations sends
+/// them: each finds its own header order among the eight shapes a thread
+/// remembers (see `sigv4kit-canon`'s `SortScratches`).
 fn bench_sigv4_mixed_signing(c: &mut Criterion) {
     let fixtures = fixtures();
     let credentials: Vec<Credentials> = fixtures.iter().map(Fixture::credentials).collect();
@@ -319,6 +319,73 @@ fn bench_sigv4_mixed_signing(c: &mut Criterion) {
             let mut total = 0;
             for (fixture, (url, identity, settings)) in fixtures.iter().zip(&peer) {
                 total += peer::sign_v4(fixture, black_box(url), identity, settings);
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
+/// The names of the extra header that makes each of [`sixteen_shapes`] a
+/// shape of its own.
+const SHAPE_HEADERS: [&str; 16] = [
+    "x-shape-00",
+    "x-shape-01",
+    "x-shape-02",
+    "x-shape-03",
+    "x-shape-04",
+    "x-shape-05",
+    "x-shape-06",
+    "x-shape-07",
+    "x-shape-08",
+    "x-shape-09",
+    "x-shape-10",
+    "x-shape-11",
+    "x-shape-12",
+    "x-shape-13",
+    "x-shape-14",
+    "x-shape-15",
+];
+
+/// The DynamoDB POST in sixteen shapes, each with one more header of its
+/// own: twice as many shapes as a thread remembers, so that taken in turn
+/// none is found again and every request is read as if it were the first.
+fn sixteen_shapes() -> Vec<Fixture> {
+    SHAPE_HEADERS
+        .iter()
+        .map(|name| {
+            let mut fixture = fixtures().swap_remove(1);
+            fixture.headers.push((name, "1".into()));
+            fixture
+        })
+        .collect()
+}
+
+/// [`sixteen_shapes`] signed in turn: signing with no header order to reuse.
+fn bench_sigv4_unseen_signing(c: &mut Criterion) {
+    let fixtures = sixteen_shapes();
+    let credentials = fixtures[0].credentials();
+    let params = fixtures[0].params(&credentials);
+    let headers: Vec<Vec<Header<'_>>> = fixtures.iter().map(Fixture::request_headers).collect();
+    let url = fixtures[0].url();
+    let identity = peer::identity(&fixtures[0]);
+    let settings = peer::settings(&fixtures[0], false);
+    let signer = HmacSigner::new();
+    let mut group = c.benchmark_group("sigv4-header-unseen.sixteen-shapes");
+    group.bench_function("sigv4kit", |b| {
+        b.iter(|| {
+            let mut total = 0;
+            for (fixture, headers) in fixtures.iter().zip(&headers) {
+                total += sign_with(&signer, fixture, headers, black_box(&params));
+            }
+            total
+        })
+    });
+    group.bench_function("aws-sigv4", |b| {
+        b.iter(|| {
+            let mut total = 0;
+            for fixture in &fixtures {
+                total += peer::sign_v4(fixture, black_box(&url), &identity, &settings);
             }
             total
         })
@@ -407,6 +474,7 @@ criterion_group!(
     benches,
     bench_sigv4_signing,
     bench_sigv4_mixed_signing,
+    bench_sigv4_unseen_signing,
     bench_payload_hashing,
     bench_sigv4_key_derivation,
     sigv4a::bench_sigv4a_signing,
@@ -415,6 +483,7 @@ criterion_group!(
     sigv4a::bench_sigv4a_key_derivation,
     verify::bench_verification,
     verify::bench_mixed_verification,
+    verify::bench_unseen_verification,
     streaming::bench_chunked
 );
 criterion_main!(benches);

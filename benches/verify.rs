@@ -12,7 +12,7 @@ use sigv4kit_hmac::{FingerprintedSecret, HmacSigner, HmacVerifier};
 use sigv4kit_signer::verifier::{FixedClock, Verifier, VerifyPolicy};
 use sigv4kit_signer::{Signer, SigningRegion};
 
-use crate::{Fixture, UNIX_TIME, fixtures};
+use crate::{Fixture, UNIX_TIME, fixtures, sign_with, sixteen_shapes};
 
 /// The signed request's headers: the fixture's own plus the signature's.
 fn signed_headers(fixture: &Fixture, added: &[(String, String)]) -> Vec<(String, String)> {
@@ -85,6 +85,8 @@ pub fn bench_verification(c: &mut Criterion) {
         let (v4_policy, secret) = (&v4.policy, &v4.secret);
         let hmac = HmacVerifier::new();
         hmac.verify(&v4_request, secret, v4_policy).unwrap();
+        let hmac_signer = HmacSigner::new();
+        let v4_params = fixture.params(&credentials);
 
         let mut v4a_params = fixture.params(&credentials);
         v4a_params.region = SigningRegion::RegionSet(RegionSet::parse(fixture.region).unwrap());
@@ -112,6 +114,11 @@ pub fn bench_verification(c: &mut Criterion) {
                     .unwrap()
             })
         });
+        // The signing of `sigv4-header`, measured again right after the
+        // verification it is compared with.
+        group.bench_function("sigv4kit-sign", |b| {
+            b.iter(|| sign_with(&hmac_signer, &fixture, &headers, black_box(&v4_params)))
+        });
         group.finish();
         let mut group = c.benchmark_group(format!("sigv4a-verify.{}", fixture.name));
         group.bench_function("sigv4kit-p256", |b| {
@@ -133,10 +140,22 @@ pub fn bench_verification(c: &mut Criterion) {
 
 /// The three requests verified in turn, as `bench_sigv4_mixed_signing`
 /// signs them: no request has the header names, nor the `Authorization`
-/// text before the signature, of the one before, so nothing of the last
-/// verification is reused.
+/// text before the signature, of the one before; each finds its own among
+/// the eight a thread remembers.
 pub fn bench_mixed_verification(c: &mut Criterion) {
-    let fixtures = fixtures();
+    bench_verification_in_turn(c, "sigv4-verify-mixed.three-requests", fixtures());
+}
+
+/// `sixteen_shapes` verified in turn: twice as many shapes as a thread
+/// remembers, so that every request's header order and `Authorization`
+/// layout are read afresh.
+pub fn bench_unseen_verification(c: &mut Criterion) {
+    bench_verification_in_turn(c, "sigv4-verify-unseen.sixteen-shapes", sixteen_shapes());
+}
+
+/// Verifies `fixtures`, signed, in turn, then signs them in turn, in one
+/// group named `name`.
+fn bench_verification_in_turn(c: &mut Criterion, name: &str, fixtures: Vec<Fixture>) {
     let signed: Vec<SignedSigv4> = fixtures.iter().map(SignedSigv4::of).collect();
     let headers: Vec<Vec<Header<'_>>> = signed.iter().map(SignedSigv4::headers).collect();
     let requests: Vec<Request<'_>> = fixtures
@@ -147,13 +166,31 @@ pub fn bench_mixed_verification(c: &mut Criterion) {
         })
         .collect();
     let hmac = HmacVerifier::new();
-    let mut group = c.benchmark_group("sigv4-verify-mixed.three-requests");
+    let credentials: Vec<_> = fixtures.iter().map(Fixture::credentials).collect();
+    let params: Vec<_> = fixtures
+        .iter()
+        .zip(&credentials)
+        .map(|(fixture, credentials)| fixture.params(credentials))
+        .collect();
+    let unsigned: Vec<Vec<Header<'_>>> = fixtures.iter().map(Fixture::request_headers).collect();
+    let signer = HmacSigner::new();
+    let mut group = c.benchmark_group(name);
     group.bench_function("sigv4kit", |b| {
         b.iter(|| {
             for (request, signed) in requests.iter().zip(&signed) {
                 hmac.verify(black_box(request), &signed.secret, &signed.policy)
                     .unwrap();
             }
+        })
+    });
+    // The signing of `sigv4-header-mixed`, measured again right after.
+    group.bench_function("sigv4kit-sign", |b| {
+        b.iter(|| {
+            let mut total = 0;
+            for ((fixture, headers), params) in fixtures.iter().zip(&unsigned).zip(&params) {
+                total += sign_with(&signer, fixture, headers, black_box(params));
+            }
+            total
         })
     });
     group.finish();
