@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use criterion::Criterion;
-use sigv4kit_canon::{Header, Region, RegionSet, Request, Service};
+use sigv4kit_canon::{Header, Region, RegionSet, Request, RequestSignature, Service};
 use sigv4kit_ecdsa::{AwsLcEngine, EcdsaSigner, EcdsaVerifier};
 use sigv4kit_hmac::{FingerprintedSecret, HmacSigner, HmacVerifier};
 use sigv4kit_signer::verifier::{FixedClock, Verifier, VerifyPolicy};
@@ -118,6 +118,19 @@ pub fn bench_verification(c: &mut Criterion) {
         // verification it is compared with.
         group.bench_function("sigv4kit-sign", |b| {
             b.iter(|| sign_with(&hmac_signer, &fixture, &headers, black_box(&v4_params)))
+        });
+        // The verification in its two parts: reading the signature from
+        // the request, and everything after (`verify_parsed` with the
+        // signature read once, outside the loop).
+        group.bench_function("part-read-signature", |b| {
+            b.iter(|| RequestSignature::from_request(black_box(&v4_request)).unwrap())
+        });
+        let read = RequestSignature::from_request(&v4_request).unwrap();
+        group.bench_function("part-after-reading", |b| {
+            b.iter(|| {
+                hmac.verify_parsed(black_box(&v4_request), black_box(&read), secret, v4_policy)
+                    .unwrap()
+            })
         });
         group.finish();
         let mut group = c.benchmark_group(format!("sigv4a-verify.{}", fixture.name));
