@@ -132,8 +132,8 @@ pub fn bench_ecdsa_floors(c: &mut Criterion) {
 
     let p256_verifying = *floors.p256_key.verifying_key();
     let p256_signature: p256::ecdsa::Signature = floors.p256_key.sign_prehash(&digest).unwrap();
-    let aws_lc_digest = AwsLcDigest::import_less_safe(&digest, &AWS_LC_SHA256).unwrap();
-    let aws_lc_signature = floors.aws_lc_key.sign_digest(&aws_lc_digest).unwrap();
+    let aws_lc_digest = &floors.aws_lc_digest;
+    let aws_lc_signature = floors.aws_lc_key.sign_digest(aws_lc_digest).unwrap();
     let aws_lc_public = floors.aws_lc_key.public_key().as_ref().to_vec();
 
     let mut group = c.benchmark_group("ecdsa-sign");
@@ -166,7 +166,7 @@ pub fn bench_ecdsa_floors(c: &mut Criterion) {
     group.bench_function("floor-aws-lc", |b| {
         b.iter(|| {
             UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, &aws_lc_public)
-                .verify_digest(black_box(&aws_lc_digest), aws_lc_signature.as_ref())
+                .verify_digest(black_box(aws_lc_digest), aws_lc_signature.as_ref())
                 .unwrap()
         })
     });

@@ -78,6 +78,8 @@ for fixture, minimum in [("get-vanilla", 5.0), ("dynamodb-post", 4.0)]:
 for fixture in ["get-vanilla", "dynamodb-post", "lattice-post"]:
     group = f"sigv4-cold.{fixture}"
     target(f"SigV4 cold, {fixture}: aws-sigv4 / sigv4kit", ratio(get(group, "aws-sigv4"), get(group, "sigv4kit")), minimum=2.0)
+
+
 def beside(group, name, elsewhere):
     """The measurement `name` of `group`, taken beside the others of the
     group so that a drift of the machine's speed between groups does not
