@@ -803,13 +803,17 @@ fn general_authorization_header(
 /// [`SDK_HEADER_LAYOUTS`] and only the signature is read.
 #[inline]
 fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
-    let remembered = SDK_HEADER_LAYOUTS.with(|layouts| layouts.try_borrow_mut().ok()?.find(value));
+    // `try_with`: a thread that is exiting has no memo, and reads afresh.
+    let remembered = SDK_HEADER_LAYOUTS
+        .try_with(|layouts| layouts.try_borrow_mut().ok()?.find(value))
+        .ok()
+        .flatten();
     let layout = match remembered {
         Some(layout) => layout,
         None => {
             // One UTF-8 check of the whole value costs less than one per value.
             let layout = SdkHeaderLayout::read(std::str::from_utf8(value).ok()?)?;
-            SDK_HEADER_LAYOUTS.with(|layouts| {
+            let _exiting = SDK_HEADER_LAYOUTS.try_with(|layouts| {
                 if let Ok(mut layouts) = layouts.try_borrow_mut() {
                     layouts.remember(value, &layout);
                 }

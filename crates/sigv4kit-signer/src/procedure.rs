@@ -34,9 +34,16 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// Runs `work` with this thread's scratch buffers, or fresh ones if they are
-/// in use further up the stack.
+/// Runs `work` with this thread's scratch buffers, or with fresh ones if
+/// they are in use further up the stack, or already gone because the thread
+/// is exiting (a request signed from another thread-local's destructor).
 pub(crate) fn with_scratch<T>(work: impl FnOnce(&mut Scratch) -> T) -> T {
+    // Checked apart, so that `work` is still at hand when the buffers are
+    // gone; once they are, they never come back on this thread, so the
+    // `with` below cannot find them gone.
+    if SCRATCH.try_with(|_| ()).is_err() {
+        return work(&mut Scratch::default());
+    }
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut scratch) => work(&mut scratch),
         Err(_) => work(&mut Scratch::default()),

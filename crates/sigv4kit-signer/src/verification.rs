@@ -422,17 +422,22 @@ fn signed_header_names(list: &SignedHeaders<'_>) -> HeaderNames {
     if list.len() <= HeaderNames::INLINE {
         return list.to_header_names();
     }
-    LAST_SIGNED_HEADERS.with(|last| {
-        let mut last = last.borrow_mut();
-        match &*last {
-            Some((text, names)) if **text == *list.as_str() => names.clone(),
-            _ => {
-                let names = list.to_header_names();
-                *last = Some((list.as_str().into(), names.clone()));
-                names
-            }
-        }
-    })
+    LAST_SIGNED_HEADERS
+        .try_with(|last| {
+            let mut last = last.try_borrow_mut().ok()?;
+            Some(match &*last {
+                Some((text, names)) if **text == *list.as_str() => names.clone(),
+                _ => {
+                    let names = list.to_header_names();
+                    *last = Some((list.as_str().into(), names.clone()));
+                    names
+                }
+            })
+        })
+        .ok()
+        .flatten()
+        // The thread is exiting and its memo is gone.
+        .unwrap_or_else(|| list.to_header_names())
 }
 
 /// Runs `step` on the merge of the part of `request` its signature covers
