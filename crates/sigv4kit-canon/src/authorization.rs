@@ -808,23 +808,27 @@ fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
         .try_with(|layouts| layouts.try_borrow_mut().ok()?.find(value))
         .ok()
         .flatten();
-    let layout = match remembered {
-        Some(layout) => layout,
+    // The text before the signature is checked as UTF-8 in one pass, which
+    // costs less than a pass over each value read as text; the signature is
+    // checked as hex. A layout read afresh checks the whole value once.
+    let (layout, before_signature) = match remembered {
+        Some(layout) => {
+            let before_signature =
+                std::str::from_utf8(value.get(..layout.signature_start)?).ok()?;
+            (layout, before_signature)
+        }
         None => {
-            // One UTF-8 check of the whole value costs less than one per value.
-            let layout = SdkHeaderLayout::read(std::str::from_utf8(value).ok()?)?;
+            let text = std::str::from_utf8(value).ok()?;
+            let layout = SdkHeaderLayout::read(text)?;
             let _exiting = SDK_HEADER_LAYOUTS.try_with(|layouts| {
                 if let Ok(mut layouts) = layouts.try_borrow_mut() {
                     layouts.remember(value, &layout);
                 }
             });
-            layout
+            let before_signature = text.get(..layout.signature_start)?;
+            (layout, before_signature)
         }
     };
-    // The text before the signature is checked as UTF-8 in one pass, which
-    // costs less than a pass over each value read as text; the signature is
-    // checked as hex.
-    let before_signature = std::str::from_utf8(value.get(..layout.signature_start)?).ok()?;
     let text = |range: Range<usize>| before_signature.get(range);
     let credential_end = layout.credential_start + layout.credential.end;
     Some(AuthorizationHeader {
@@ -897,14 +901,14 @@ impl RememberedLayouts {
         let Some(before_signature) = value.get(..layout.signature_start) else {
             return;
         };
-        let place = if self.layouts.len() < Self::PLACES {
-            self.layouts.push((Vec::new(), layout.clone()));
-            self.layouts.len() - 1
-        } else {
-            let place = self.next;
-            self.next = (place + 1) % Self::PLACES;
-            place
-        };
+        if self.layouts.len() < Self::PLACES {
+            self.last = self.layouts.len();
+            self.layouts
+                .push((before_signature.to_vec(), layout.clone()));
+            return;
+        }
+        let place = self.next;
+        self.next = (place + 1) % Self::PLACES;
         let (text, remembered) = &mut self.layouts[place];
         text.clear();
         text.extend_from_slice(before_signature);
