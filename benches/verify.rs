@@ -12,7 +12,9 @@ use sigv4kit_hmac::{FingerprintedSecret, HmacSigner, HmacVerifier};
 use sigv4kit_signer::verifier::{FixedClock, Verifier, VerifyPolicy};
 use sigv4kit_signer::{Signer, SigningRegion};
 
-use crate::{Fixture, UNIX_TIME, fixtures, sign_with, sixteen_shapes};
+use crate::{
+    Fixture, UNIX_TIME, fixtures, params_in_turn, sign_in_turn, sign_with, sixteen_shapes,
+};
 
 /// The signed request's headers: the fixture's own plus the signature's.
 fn signed_headers(fixture: &Fixture, added: &[(String, String)]) -> Vec<(String, String)> {
@@ -180,11 +182,7 @@ fn bench_verification_in_turn(c: &mut Criterion, name: &str, fixtures: Vec<Fixtu
         .collect();
     let hmac = HmacVerifier::new();
     let credentials: Vec<_> = fixtures.iter().map(Fixture::credentials).collect();
-    let params: Vec<_> = fixtures
-        .iter()
-        .zip(&credentials)
-        .map(|(fixture, credentials)| fixture.params(credentials))
-        .collect();
+    let params = params_in_turn(&fixtures, &credentials);
     let unsigned: Vec<Vec<Header<'_>>> = fixtures.iter().map(Fixture::request_headers).collect();
     let signer = HmacSigner::new();
     let mut group = c.benchmark_group(name);
@@ -198,13 +196,7 @@ fn bench_verification_in_turn(c: &mut Criterion, name: &str, fixtures: Vec<Fixtu
     });
     // The signing of `sigv4-header-mixed`, measured again right after.
     group.bench_function("sigv4kit-sign", |b| {
-        b.iter(|| {
-            let mut total = 0;
-            for ((fixture, headers), params) in fixtures.iter().zip(&unsigned).zip(&params) {
-                total += sign_with(&signer, fixture, headers, black_box(params));
-            }
-            total
-        })
+        b.iter(|| sign_in_turn(&signer, &fixtures, &unsigned, &params))
     });
     group.finish();
 }

@@ -72,16 +72,7 @@ fn main() {
         use sigv4kit_hmac::{FingerprintedSecret, HmacVerifier};
         use sigv4kit_signer::verifier::{FixedClock, Verifier, VerifyPolicy};
         let output = HmacSigner::new().sign(&request, &params).unwrap();
-        let owned: Vec<(String, String)> = headers
-            .iter()
-            .map(|h| {
-                (
-                    String::from_utf8_lossy(h.name).into_owned(),
-                    String::from_utf8_lossy(h.value).into_owned(),
-                )
-            })
-            .chain(output.headers().map(|(n, v)| (n.to_owned(), v.to_owned())))
-            .collect();
+        let owned = signed_pairs(&headers, &output);
         let signed: Vec<Header<'_>> = owned.iter().map(|(n, v)| Header::new(n, v)).collect();
         let signed_request = Request::new(method, "/", &signed).with_payload(payload);
         let policy = VerifyPolicy::new(
@@ -159,15 +150,7 @@ fn peer(which: &str, count: usize, headers: &[Header<'_>], body: &[u8]) -> usize
         .build()
         .unwrap()
         .into();
-    let pairs: Vec<(String, String)> = headers
-        .iter()
-        .map(|h| {
-            (
-                String::from_utf8_lossy(h.name).into_owned(),
-                String::from_utf8_lossy(h.value).into_owned(),
-            )
-        })
-        .collect();
+    let pairs = owned_pairs(headers);
     let host = &pairs[0].1;
     let url = format!("https://{host}/");
     let method = if which.ends_with("post") {
@@ -255,18 +238,7 @@ fn mixed(verify: bool, count: usize) -> usize {
         .iter()
         .zip(&params)
         .map(|((request, _, _), params)| {
-            let output = signer.sign(request, params).unwrap();
-            request
-                .headers
-                .iter()
-                .map(|h| {
-                    (
-                        String::from_utf8_lossy(h.name).into_owned(),
-                        String::from_utf8_lossy(h.value).into_owned(),
-                    )
-                })
-                .chain(output.headers().map(|(n, v)| (n.to_owned(), v.to_owned())))
-                .collect()
+            signed_pairs(request.headers, &signer.sign(request, params).unwrap())
         })
         .collect();
     let signed_headers: Vec<Vec<Header<'_>>> = signed
@@ -304,4 +276,27 @@ fn mixed(verify: bool, count: usize) -> usize {
         }
     }
     total
+}
+
+/// `headers` as owned (name, value) pairs.
+fn owned_pairs(headers: &[Header<'_>]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|h| {
+            (
+                String::from_utf8_lossy(h.name).into_owned(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// `headers` with the headers `output` adds: the signed request's.
+fn signed_pairs(
+    headers: &[Header<'_>],
+    output: &sigv4kit_signer::SigningOutput,
+) -> Vec<(String, String)> {
+    let mut pairs = owned_pairs(headers);
+    pairs.extend(output.headers().map(|(n, v)| (n.to_owned(), v.to_owned())));
+    pairs
 }
