@@ -1137,7 +1137,37 @@ struct SigningTable {
 }
 
 impl ConfigFile {
+    /// The config this file says, or the first setting it gets wrong. An
+    /// error quotes the faulty value, which may hold the file's secret or
+    /// session token (pasted into the wrong key): those are redacted from it.
     fn into_config(self) -> Result<SignerConfig, ConfigError> {
+        let secrets: Vec<zeroize::Zeroizing<String>> = self
+            .credentials
+            .iter()
+            .flat_map(|table| {
+                std::iter::once(table.secret_access_key.clone()).chain(table.session_token.clone())
+            })
+            .collect();
+        self.checked().map_err(|error| match error {
+            ConfigError::Invalid {
+                setting,
+                set_by,
+                reason,
+            } => ConfigError::Invalid {
+                setting,
+                set_by,
+                reason: secrets
+                    .iter()
+                    .filter(|secret| !secret.is_empty())
+                    .fold(reason, |reason, secret| {
+                        reason.replace(secret.as_str(), "<redacted>")
+                    }),
+            },
+            other => other,
+        })
+    }
+
+    fn checked(self) -> Result<SignerConfig, ConfigError> {
         let invalid = |setting: &'static str| {
             move |error: sigv4kit_canon::CanonicalError| ConfigError::Invalid {
                 setting,

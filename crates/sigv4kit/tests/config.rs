@@ -554,6 +554,27 @@ fn a_toml_error_never_shows_the_secret() {
     }
 }
 
+/// Found by the `signer_config` fuzz target: a setting's error quotes the
+/// faulty value, and a secret pasted into the wrong key was quoted with it.
+#[test]
+fn a_setting_error_never_quotes_the_secret() {
+    let texts = [
+        "region_set = [\"us-east,1\", \"us-west-2\"]\nalgorithm = \"siwJalrXUtnFEMI/K8MDY\"\n[credentials]\naccess_key_id = \"AKIDEXAMPLE\"\nsecret_access_key = \"wJalrXUtnFEMI/K8MDY\"\n",
+        "preset = \"wJalrXUtnFEMI/K8MDY\"\n[credentials]\naccess_key_id = \"AKIDEXAMPLE\"\nsecret_access_key = \"wJalrXUtnFEMI/K8MDY\"\n",
+        "service = \"x TOKEN-wJalrXUtnFEMI\"\n[credentials]\naccess_key_id = \"AKIDEXAMPLE\"\nsecret_access_key = \"other-secret\"\nsession_token = \"TOKEN-wJalrXUtnFEMI\"\n",
+    ];
+    for text in texts {
+        let error = SignerConfig::from_toml_str(text).unwrap_err().to_string();
+        assert!(!error.contains("wJalrXUtnFEMI"), "{error}");
+        assert!(error.contains("<redacted>"), "{error}");
+    }
+    // A value without the secret is still quoted, as the user wrote it.
+    let error = SignerConfig::from_toml_str("algorithm = \"sigv5\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("sigv5"), "{error}");
+}
+
 #[test]
 fn a_verifier_recomputes_without_a_key_the_forms_the_signer_signed() {
     let time = AmzDate::parse_rfc3339("2026-11-25T12:00:00Z").unwrap();
