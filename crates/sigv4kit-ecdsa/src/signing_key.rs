@@ -5,6 +5,12 @@
 //! key itself, so this type never shows it: `Debug` prints only the public X
 //! coordinate, the scalar is wiped when the key is dropped, and raw access is
 //! confined to [`crate::hazmat`].
+//!
+//! With the `aws-lc` feature, a key also remembers its import into AWS-LC
+//! the first time the AWS-LC engine signs with it. The import parses the
+//! scalar and checks it against the public point, which costs more than a
+//! lookup; keeping it beside the key makes a signer's one key-cache lookup
+//! find both, and bounds the imports by the keys alive.
 
 use core::fmt;
 
@@ -23,12 +29,19 @@ use crate::PublicKey;
 pub struct SigningKey {
     inner: EcdsaSigningKey,
     public: PublicKey,
+    #[cfg(feature = "aws-lc")]
+    aws_lc: std::sync::OnceLock<aws_lc_rs::signature::EcdsaKeyPair>,
 }
 
 impl SigningKey {
     pub(crate) fn from_ecdsa(inner: EcdsaSigningKey) -> Self {
         let public = PublicKey::from_verifying_key(*inner.verifying_key());
-        Self { inner, public }
+        Self {
+            inner,
+            public,
+            #[cfg(feature = "aws-lc")]
+            aws_lc: std::sync::OnceLock::new(),
+        }
     }
 
     /// The public half of this key.
@@ -49,10 +62,29 @@ impl SigningKey {
         zeroize::Zeroize::zeroize(repr.as_mut_slice());
         out
     }
+
+    /// This key imported into AWS-LC: imported on the first call, then
+    /// remembered for the key's life. Two threads signing the first time
+    /// at once may both import; one import is kept.
+    ///
+    /// # Errors
+    /// `import`'s error, when AWS-LC rejects the key.
+    #[cfg(feature = "aws-lc")]
+    pub(crate) fn aws_lc_pair<E>(
+        &self,
+        import: impl FnOnce(&Self) -> Result<aws_lc_rs::signature::EcdsaKeyPair, E>,
+    ) -> Result<&aws_lc_rs::signature::EcdsaKeyPair, E> {
+        if let Some(pair) = self.aws_lc.get() {
+            return Ok(pair);
+        }
+        let pair = import(self)?;
+        Ok(self.aws_lc.get_or_init(|| pair))
+    }
 }
 
-// The only field holding secret data is `inner`, whose own `Drop` zeroizes the
-// scalar (ecdsa's `SigningKey` is `ZeroizeOnDrop`).
+// The fields holding secret data are `inner`, whose own `Drop` zeroizes the
+// scalar (ecdsa's `SigningKey` is `ZeroizeOnDrop`), and the AWS-LC import,
+// which AWS-LC clears when it frees an EC private key.
 impl ZeroizeOnDrop for SigningKey {}
 
 impl fmt::Debug for SigningKey {

@@ -310,11 +310,11 @@ proptest! {
 
 #[cfg(feature = "aws-lc")]
 #[test]
-fn aws_lc_engine_random_nonces_and_key_import_cache() {
+fn aws_lc_engine_random_nonces_and_each_key_its_own_import() {
     use sigv4kit_ecdsa::AwsLcEngine;
     let key = key();
     let other = derive_signing_key("AKIDOTHER", b"secret").expect("derive");
-    let engine = AwsLcEngine::with_key_capacity(1);
+    let engine = AwsLcEngine::new();
     let a = engine.sign(&key, STS).expect("sign");
     let b = engine.sign(&key, STS).expect("sign");
     assert_ne!(a, b, "AWS-LC uses random nonces");
@@ -323,22 +323,24 @@ fn aws_lc_engine_random_nonces_and_key_import_cache() {
             .verify(&key.public_key(), STS, sig.as_bytes())
             .expect("verifies under p256");
     }
-    assert_eq!(engine.cached_keys(), 1);
-    let sig = engine.sign(&other, STS).expect("sign");
-    assert_eq!(engine.cached_keys(), 1, "bounded by capacity");
+    // Keys in turn: each signs with its own remembered import, never the
+    // other key's.
+    for _ in 0..2 {
+        for (signing, other_key) in [(&other, &key), (&key, &other)] {
+            let sig = engine.sign(signing, STS).expect("sign");
+            engine
+                .verify(&signing.public_key(), STS, sig.as_bytes())
+                .expect("verifies under its own key");
+            assert!(
+                engine
+                    .verify(&other_key.public_key(), STS, sig.as_bytes())
+                    .is_err()
+            );
+        }
+    }
+    // A second engine finds the import the first one left in the key.
+    let sig = AwsLcEngine::new().sign(&key, STS).expect("sign");
     engine
-        .verify(&other.public_key(), STS, sig.as_bytes())
-        .expect("verify");
-    // Signing with the evicted key re-imports it correctly.
-    let sig = engine.sign(&key, STS).expect("sign");
-    engine
-        .verify(&key.public_key(), STS, sig.as_bytes())
-        .expect("verify");
-
-    let uncached = AwsLcEngine::with_key_capacity(0);
-    let sig = uncached.sign(&key, STS).expect("sign");
-    assert_eq!(uncached.cached_keys(), 0);
-    uncached
         .verify(&key.public_key(), STS, sig.as_bytes())
         .expect("verify");
 }
