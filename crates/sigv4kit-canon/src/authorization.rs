@@ -36,6 +36,7 @@ use crate::headers::{
     trimmed_range,
 };
 use crate::query::raw_params;
+use crate::recent::Recent;
 use crate::request::Request;
 use crate::scope::{Algorithm, AmzDate, RegionSet, SCOPE_TERMINATOR, is_scope_char};
 #[cfg(doc)]
@@ -691,8 +692,30 @@ impl<'a> SignedHeaders<'a> {
     }
 
     /// The names as a [`HeaderNames`], e.g. to keep them past the request.
+    ///
+    /// A list too long to be held inline is shared with the same list read
+    /// recently on this thread ([`LONG_LISTS`]): a server keeps the list of
+    /// each request it verifies, and its clients send the same few lists
+    /// over and over.
     pub fn to_header_names(&self) -> HeaderNames {
-        HeaderNames::from_validated_list(self.as_str())
+        let list = self.as_str();
+        if list.len() <= HeaderNames::INLINE {
+            return HeaderNames::from_validated_list(list);
+        }
+        LONG_LISTS
+            .try_with(|lists| {
+                let mut lists = lists.try_borrow_mut().ok()?;
+                if let Some(names) = lists.find(|names| names.as_list() == list) {
+                    return Some(names.clone());
+                }
+                let names = HeaderNames::from_validated_list(list);
+                lists.remember(|| names.clone(), |oldest| *oldest = names.clone());
+                Some(names)
+            })
+            .ok()
+            .flatten()
+            // The thread is exiting and its memo is gone.
+            .unwrap_or_else(|| HeaderNames::from_validated_list(list))
     }
 
     /// The same list, owning its text.
@@ -843,6 +866,10 @@ fn sdk_authorization_header(value: &[u8]) -> Option<AuthorizationHeader<'_>> {
 }
 
 thread_local! {
+    /// The signed-header lists too long to be held inline that this thread
+    /// answered with last. They hold no secret: header names.
+    static LONG_LISTS: RefCell<Recent<HeaderNames, 8>> = const { RefCell::new(Recent::new()) };
+
     /// The SDK-layout headers this thread read last. They hold no secret:
     /// access key ids, scopes and lists of header names.
     static SDK_HEADER_LAYOUTS: RefCell<RememberedLayouts> =
@@ -854,12 +881,7 @@ thread_local! {
 /// several clients in turn, each with its own credential and list.
 struct RememberedLayouts {
     /// Each header's text before the signature, and its layout.
-    layouts: Vec<(Vec<u8>, SdkHeaderLayout)>,
-    /// The last one found or remembered, tried first.
-    last: usize,
-    /// Where the next new layout goes once all places are taken: the
-    /// places are reused in turn.
-    next: usize,
+    layouts: Recent<(Vec<u8>, SdkHeaderLayout), { RememberedLayouts::PLACES }>,
 }
 
 impl RememberedLayouts {
@@ -868,9 +890,7 @@ impl RememberedLayouts {
 
     const fn new() -> Self {
         Self {
-            layouts: Vec::new(),
-            last: 0,
-            next: 0,
+            layouts: Recent::new(),
         }
     }
 
@@ -887,13 +907,7 @@ impl RememberedLayouts {
             value.get(tail.clone()) == before_signature.get(tail)
                 && value.starts_with(before_signature)
         };
-        let found = if self.layouts.get(self.last).is_some_and(holds) {
-            self.last
-        } else {
-            self.layouts.iter().position(holds)?
-        };
-        self.last = found;
-        Some(self.layouts[found].1.clone())
+        self.layouts.find(holds).map(|(_, layout)| layout.clone())
     }
 
     /// Remembers `layout`, read from `value`.
@@ -901,19 +915,14 @@ impl RememberedLayouts {
         let Some(before_signature) = value.get(..layout.signature_start) else {
             return;
         };
-        if self.layouts.len() < Self::PLACES {
-            self.last = self.layouts.len();
-            self.layouts
-                .push((before_signature.to_vec(), layout.clone()));
-            return;
-        }
-        let place = self.next;
-        self.next = (place + 1) % Self::PLACES;
-        let (text, remembered) = &mut self.layouts[place];
-        text.clear();
-        text.extend_from_slice(before_signature);
-        *remembered = layout.clone();
-        self.last = place;
+        self.layouts.remember(
+            || (before_signature.to_vec(), layout.clone()),
+            |(text, remembered)| {
+                text.clear();
+                text.extend_from_slice(before_signature);
+                *remembered = layout.clone();
+            },
+        );
     }
 }
 
@@ -1520,6 +1529,49 @@ mod tests {
                     proptest::prop_assert_eq!(read.credential.region(), Some(region));
                     proptest::prop_assert_eq!(read.signed_headers.as_str(), list);
                 }
+            }
+        }
+    }
+
+    /// `count` sorted names tagged `tag`, as a signed-header list.
+    fn list_of(count: usize, tag: &str) -> String {
+        let mut names: Vec<String> = (0..count).map(|i| format!("x-amz-{tag}-{i:02}")).collect();
+        names.sort();
+        names.join(";")
+    }
+
+    #[test]
+    fn long_signed_header_lists_answer_as_read_in_any_order() {
+        let short = list_of(2, "a");
+        let long_a = list_of(12, "a");
+        let long_b = list_of(12, "b");
+        assert!(short.len() <= HeaderNames::INLINE);
+        assert!(long_a.len() > HeaderNames::INLINE && long_b.len() > HeaderNames::INLINE);
+        for text in [&long_a, &long_a, &short, &long_b, &long_a, &long_b, &long_b] {
+            let names = SignedHeaders::parse(text.as_str())
+                .unwrap()
+                .to_header_names();
+            assert_eq!(names.as_list(), text.as_str());
+            assert_eq!(names, HeaderNames::from_validated_list(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_long_lists_of_several_clients_in_turn_are_each_shared() {
+        let lists: Vec<String> = (0..3)
+            .map(|client| list_of(12, &format!("c{client}")))
+            .collect();
+        let names_of = |list: &str| SignedHeaders::parse(list).unwrap().to_header_names();
+        // Held, so that a copy made afresh could not take their addresses.
+        let first: Vec<HeaderNames> = lists.iter().map(|list| names_of(list)).collect();
+        for _ in 0..2 {
+            for (list, first) in lists.iter().zip(&first) {
+                let again = names_of(list);
+                assert_eq!(
+                    again.as_list().as_ptr(),
+                    first.as_list().as_ptr(),
+                    "{list} is shared, not copied"
+                );
             }
         }
     }

@@ -216,6 +216,11 @@ impl HeaderNames {
         Self(list.into())
     }
 
+    /// The names as one `;`-joined text, as a signed-header list writes them.
+    pub(crate) fn as_list(&self) -> &str {
+        self.0.as_str()
+    }
+
     /// The default exclusion list, [`DEFAULT_EXCLUDED_HEADERS`].
     pub fn default_excluded() -> Self {
         Self(DEFAULT_EXCLUDED_HEADERS.join(";").into())

@@ -44,6 +44,7 @@ pub mod path;
 pub mod payload;
 pub mod query;
 pub mod raw;
+mod recent;
 pub mod request;
 pub mod resign;
 pub mod scope;

@@ -4,8 +4,9 @@
 //! the signer's reused scratch area, and the key comes from the cache by a
 //! fingerprint computed once: what is left is the owned [`Verified`] value a
 //! caller keeps. Its access key id is held inline, its region is the
-//! policy's and its signed-header list the one the thread's last
-//! verification answered with (the same list), both shared: only a session
+//! policy's, shared, and its signed-header list is held inline or, when
+//! longer, shared with a recent verification of the same list on this
+//! thread (the lists of eight clients in turn are kept): only a session
 //! token, when one was sent, is copied. Counted with dhat's counting
 //! allocator, exact on every machine; one test per binary, because the
 //! allocator counts every thread.
@@ -77,8 +78,36 @@ fn warm_verification_allocation_budget() {
         verifier.verify(&received, &key, &policy).unwrap();
     });
 
+    // Three clients in turn, each signing more headers than a list held
+    // inline: each list is shared with that client's last verification.
+    let client_headers: Vec<Vec<(String, String)>> = (0..3)
+        .map(|client| {
+            let mut headers = vec![("host".to_owned(), "example.amazonaws.com".to_owned())];
+            headers.extend(
+                (0..8).map(|index| (format!("x-amz-meta-client{client}-{index}"), "v".to_owned())),
+            );
+            let borrowed: Vec<Header<'_>> =
+                headers.iter().map(|(n, v)| Header::new(n, v)).collect();
+            let request = Request::new("GET", "/", &borrowed);
+            signed(&borrowed, &request, &params)
+        })
+        .collect();
+    let client_requests: Vec<Vec<Header<'_>>> = client_headers
+        .iter()
+        .map(|owned| owned.iter().map(|(n, v)| Header::new(n, v)).collect())
+        .collect();
+    let verify_each_client = || {
+        for headers in &client_requests {
+            let verified = verifier
+                .verify(&Request::new("GET", "/", headers), &key, &policy)
+                .unwrap();
+            assert!(verified.signed_headers.iter().count() > 8);
+        }
+    };
+    let clients_in_turn = allocations_of(verify_each_client);
+
     eprintln!(
-        "warm verification allocations: get-vanilla {get_vanilla}, typical POST {typical_post}"
+        "warm verification allocations: get-vanilla {get_vanilla}, typical POST {typical_post}, three clients in turn {clients_in_turn}"
     );
     // Nothing: the access key id is inline, the region shares the policy's
     // (which accepts that one region), the signed-header list the last
@@ -86,4 +115,5 @@ fn warm_verification_allocation_budget() {
     assert_eq!(get_vanilla, 0, "get-vanilla");
     // The session token.
     assert_eq!(typical_post, 1, "typical POST");
+    assert_eq!(clients_in_turn, 0, "three clients in turn");
 }

@@ -15,21 +15,19 @@
 //! that is too large or stale is refused before any hashing.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 
 use sha2::{Digest, Sha256};
 use sigv4kit_canon::authorization::{
     query_without_signature, query_without_signature_and_session_token,
 };
 use sigv4kit_canon::encoding::hex32;
-use sigv4kit_canon::headers::HeaderNames;
 use sigv4kit_canon::headers::trim_ascii_space;
 use sigv4kit_canon::payload::{CONTENT_SHA256_HEADER, UNSIGNED_PAYLOAD};
 use sigv4kit_canon::sink::Buffered;
 use sigv4kit_canon::{
     Algorithm, AuthorizationError, CanonicalError, CanonicalPayload, CredentialScope, Header,
     Payload, PayloadHash, Placement, PreparedRequest, Region, Request, RequestSignature, Service,
-    SignedHeaderMerge, SignedHeaders, StringToSign,
+    SignedHeaderMerge, StringToSign,
 };
 
 use crate::credentials::SessionToken;
@@ -395,7 +393,7 @@ pub fn verify_request(
         time: signature.date,
         service: service.clone(),
         region,
-        signed_headers: signed_header_names(&signature.signed_headers),
+        signed_headers: signature.signed_headers.to_header_names(),
         payload,
         expires_seconds: match signature.placement {
             Placement::Header => None,
@@ -404,40 +402,6 @@ pub fn verify_request(
         security_token: signature.security_token.as_deref().map(SessionToken::new),
         signature: signature.signature.clone(),
     })
-}
-
-thread_local! {
-    /// The signed-header list of the last request this thread verified, as
-    /// received and as the [`HeaderNames`] answered with it. A server's
-    /// clients send the same few lists over and over, so that a
-    /// verification mostly shares this one instead of copying its own.
-    static LAST_SIGNED_HEADERS: RefCell<Option<(Box<str>, HeaderNames)>> =
-        const { RefCell::new(None) };
-}
-
-/// `list` as the [`HeaderNames`] of [`Verified::signed_headers`]: held
-/// inline when it is short, else shared with the last verification on this
-/// thread when it signed the same list.
-fn signed_header_names(list: &SignedHeaders<'_>) -> HeaderNames {
-    if list.len() <= HeaderNames::INLINE {
-        return list.to_header_names();
-    }
-    LAST_SIGNED_HEADERS
-        .try_with(|last| {
-            let mut last = last.try_borrow_mut().ok()?;
-            Some(match &*last {
-                Some((text, names)) if **text == *list.as_str() => names.clone(),
-                _ => {
-                    let names = list.to_header_names();
-                    *last = Some((list.as_str().into(), names.clone()));
-                    names
-                }
-            })
-        })
-        .ok()
-        .flatten()
-        // The thread is exiting and its memo is gone.
-        .unwrap_or_else(|| list.to_header_names())
 }
 
 /// Runs `step` on the merge of the part of `request` its signature covers
@@ -556,25 +520,6 @@ mod tests {
                 expected,
                 "{pattern} ~ {text}"
             );
-        }
-    }
-
-    #[test]
-    fn long_signed_header_lists_answer_as_read_in_any_order() {
-        let names = |count: usize, tag: &str| {
-            let mut names: Vec<String> =
-                (0..count).map(|i| format!("x-amz-{tag}-{i:02}")).collect();
-            names.sort();
-            names.join(";")
-        };
-        let short = names(2, "a");
-        let long_a = names(12, "a");
-        let long_b = names(12, "b");
-        assert!(short.len() <= HeaderNames::INLINE);
-        assert!(long_a.len() > HeaderNames::INLINE && long_b.len() > HeaderNames::INLINE);
-        for text in [&long_a, &long_a, &short, &long_b, &long_a, &long_b, &long_b] {
-            let list = SignedHeaders::parse(text.as_str()).unwrap();
-            assert_eq!(signed_header_names(&list), list.to_header_names(), "{text}");
         }
     }
 
