@@ -17,7 +17,8 @@ use sha2::{Digest, Sha256};
 use sigv4kit_canon::{RegionSet, Request};
 use sigv4kit_ecdsa::hazmat::scalar_bytes;
 use sigv4kit_ecdsa::{
-    AwsLcEngine, EcdsaSigner, P256Engine, SigningEngine, derive_signing_key, verify,
+    AwsLcEngine, DerSignature, EcdsaSigner, EngineError, P256Engine, PublicKey, SigningEngine,
+    SigningKey, derive_signing_key, verify,
 };
 use sigv4kit_signer::{Expiry, Signer, SigningParams, SigningRegion};
 
@@ -36,6 +37,7 @@ pub fn bench_sigv4a_signing(c: &mut Criterion) {
     let floors = SignFloors::new();
     let p256_signer = EcdsaSigner::new();
     let aws_lc_signer = EcdsaSigner::with_engine(AwsLcEngine::new());
+    let without_ecdsa_signer = EcdsaSigner::with_engine(WithoutEcdsa::new());
     for fixture in fixtures() {
         let credentials = fixture.credentials();
         let url = fixture.url();
@@ -60,9 +62,19 @@ pub fn bench_sigv4a_signing(c: &mut Criterion) {
             });
             // The floors again, beside what is compared with them, so that
             // a drift of the machine's speed between groups does not enter
-            // the ratio.
+            // the ratio; and the signing's work around the ECDSA alone.
             if !presign {
                 floors.bench_in(&mut group);
+                group.bench_function("part-without-ecdsa", |b| {
+                    b.iter(|| {
+                        sign_with(
+                            &without_ecdsa_signer,
+                            &fixture,
+                            &headers,
+                            black_box(&params),
+                        )
+                    })
+                });
             }
             group.finish();
         }
@@ -77,6 +89,48 @@ pub fn bench_sigv4a_signing(c: &mut Criterion) {
         b.iter(|| sign_with(&EcdsaSigner::new(), fixture, &headers, black_box(&params)))
     });
     group.finish();
+}
+
+/// An engine that answers every digest with one signature made beforehand,
+/// so that a SigV4A signing through it times the work around the ECDSA
+/// alone: the canonical request, the string to sign, the key lookup and the
+/// output. It verifies nothing.
+#[derive(Debug)]
+struct WithoutEcdsa(DerSignature);
+
+impl WithoutEcdsa {
+    fn new() -> Self {
+        let key = derive_signing_key(ACCESS_KEY, SECRET.as_bytes()).unwrap();
+        Self(
+            AwsLcEngine::new()
+                .sign(&key, b"a signature of the usual length")
+                .unwrap(),
+        )
+    }
+}
+
+impl SigningEngine for WithoutEcdsa {
+    fn name(&self) -> &'static str {
+        "without-ecdsa"
+    }
+
+    fn sign_prehash(
+        &self,
+        _key: &SigningKey,
+        digest32: &[u8; 32],
+    ) -> Result<DerSignature, EngineError> {
+        black_box(digest32);
+        Ok(self.0)
+    }
+
+    fn verify_prehash(
+        &self,
+        _key: &PublicKey,
+        _digest32: &[u8; 32],
+        _der: &[u8],
+    ) -> Result<(), EngineError> {
+        Err(EngineError::InvalidSignature)
+    }
 }
 
 /// The raw ECDSA P-256 signers of a 32-byte prehash with the derived key:
