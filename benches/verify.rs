@@ -12,6 +12,7 @@ use sigv4kit_hmac::{FingerprintedSecret, HmacSigner, HmacVerifier};
 use sigv4kit_signer::verifier::{FixedClock, Verifier, VerifyPolicy};
 use sigv4kit_signer::{Signer, SigningRegion};
 
+use crate::sigv4a::VerifyFloors;
 use crate::{
     Fixture, UNIX_TIME, fixtures, params_in_turn, sign_in_turn, sign_with, sixteen_shapes,
 };
@@ -74,6 +75,7 @@ impl SignedSigv4 {
 }
 
 pub fn bench_verification(c: &mut Criterion) {
+    let verify_floors = VerifyFloors::new();
     for fixture in fixtures() {
         let credentials = fixture.credentials();
         let headers = fixture.request_headers();
@@ -149,6 +151,8 @@ pub fn bench_verification(c: &mut Criterion) {
                     .unwrap()
             })
         });
+        // The raw verifications again, beside what is compared with them.
+        verify_floors.bench_in(&mut group);
         group.finish();
     }
 }
