@@ -109,9 +109,8 @@ fn warm_verification_allocation_budget() {
     eprintln!(
         "warm verification allocations: get-vanilla {get_vanilla}, typical POST {typical_post}, three clients in turn {clients_in_turn}"
     );
-    // Nothing: the access key id is inline, the region shares the policy's
-    // (which accepts that one region), the signed-header list the last
-    // verification's.
+    // Nothing: the access key id and the signed-header list are inline, the
+    // region shares the policy's (which accepts that one region).
     assert_eq!(get_vanilla, 0, "get-vanilla");
     // The session token.
     assert_eq!(typical_post, 1, "typical POST");
