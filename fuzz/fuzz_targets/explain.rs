@@ -22,13 +22,10 @@ fuzz_target!(|data: &[u8]| {
 
     let itself = explain(&computed, &computed);
     assert!(
-        itself
-            .differences
-            .iter()
-            .all(|difference| matches!(
-                difference.kind,
-                DifferenceKind::Shape | DifferenceKind::HeaderOrder
-            )),
+        itself.differences.iter().all(|difference| matches!(
+            difference.kind,
+            DifferenceKind::Shape | DifferenceKind::HeaderOrder
+        )),
         "{computed:?}: {:?}",
         itself.differences
     );

@@ -18,10 +18,18 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = ServicePreset::detect("s3", Some(host));
     let inferred = infer_from_host(host);
-    assert_eq!(infer_from_host(&host.to_ascii_uppercase()), inferred, "{host:?}");
+    assert_eq!(
+        infer_from_host(&host.to_ascii_uppercase()),
+        inferred,
+        "{host:?}"
+    );
     let bare = host.trim();
     if !bare.is_empty() && !bare.contains(':') && !bare.ends_with('.') {
-        assert_eq!(infer_from_host(&format!("{bare}.:8443")), inferred, "{host:?}");
+        assert_eq!(
+            infer_from_host(&format!("{bare}.:8443")),
+            inferred,
+            "{host:?}"
+        );
     }
     let Some(endpoint) = inferred else {
         return;
@@ -33,5 +41,8 @@ fuzz_target!(|data: &[u8]| {
     if let Some(set) = &endpoint.region_set {
         assert!(RegionSet::parse(set).is_ok(), "{endpoint:?}");
     }
-    assert!(endpoint.region.is_none() || endpoint.region_set.is_none(), "{endpoint:?}");
+    assert!(
+        endpoint.region.is_none() || endpoint.region_set.is_none(),
+        "{endpoint:?}"
+    );
 });
