@@ -41,7 +41,7 @@ use crate::request::Request;
 use crate::scope::{Algorithm, AmzDate, RegionSet, SCOPE_TERMINATOR, is_scope_char};
 #[cfg(doc)]
 use crate::scope::{Region, Service};
-use crate::words::{EACH, HIGH, bytes_within, eq_lower_case};
+use crate::words::{EACH, HIGH, bytes_within, eq_lower_case, head_word};
 
 /// The longest raw signature: a DER ECDSA P-256 signature (SigV4A).
 pub const MAX_SIGNATURE_BYTES: usize = 72;
@@ -730,16 +730,7 @@ impl<'a> SignedHeaders<'a> {
 /// than eight bytes is padded with zeros, which no name holds, so that it
 /// sorts before the names it starts.
 fn sorts_after(previous: &[u8], name: &[u8]) -> bool {
-    let head = |name: &[u8]| match name.first_chunk::<8>() {
-        Some(head) => u64::from_be_bytes(*head),
-        None => name
-            .iter()
-            .zip((0..8).rev())
-            .fold(0, |word, (&byte, place)| {
-                word | u64::from(byte) << (8 * place)
-            }),
-    };
-    match head(previous).cmp(&head(name)) {
+    match head_word(previous).cmp(&head_word(name)) {
         Ordering::Less => true,
         Ordering::Greater => false,
         Ordering::Equal => previous < name,

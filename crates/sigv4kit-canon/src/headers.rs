@@ -18,7 +18,7 @@ use crate::error::CanonicalError;
 use crate::request::Header;
 use crate::sink::Sink;
 use crate::text::ShortText;
-use crate::words::{lower_case_word, position_below, position_of};
+use crate::words::{head_word, lower_case_word, position_below, position_of};
 
 /// Headers the signer never signs unless told otherwise: they are changed by
 /// proxies and HTTP stacks on the way, or carry the signature itself.
@@ -627,12 +627,7 @@ fn names_fingerprint(list: &HeaderList<'_>) -> u64 {
         .iter()
         .fold(list.request.len() as u64, |hash, header| {
             let name = header.name;
-            let head = match name.first_chunk::<8>() {
-                Some(head) => u64::from_le_bytes(*head),
-                None => name
-                    .iter()
-                    .fold(0, |word, &byte| word << 8 | u64::from(byte)),
-            };
+            let head = head_word(name);
             let tail = name
                 .last_chunk::<8>()
                 .map_or(0, |tail| u64::from_le_bytes(*tail));
@@ -658,19 +653,8 @@ impl NameKey {
 
     #[inline]
     pub(crate) fn of(name: &[u8]) -> Self {
-        // Built in a register: bytes stored one by one and read back as a
-        // word would stall the load.
-        let word = |bytes: &[u8]| {
-            let word = match bytes.first_chunk::<8>() {
-                Some(chunk) => u64::from_be_bytes(*chunk),
-                None => bytes.iter().enumerate().fold(0, |word, (at, &byte)| {
-                    word | u64::from(byte) << (56 - 8 * at)
-                }),
-            };
-            lower_case_word(word)
-        };
-        let high = word(name);
-        let low = word(name.get(8..).unwrap_or_default());
+        let high = lower_case_word(head_word(name));
+        let low = lower_case_word(head_word(name.get(8..).unwrap_or_default()));
         Self {
             head: (u128::from(high) << 64) | u128::from(low),
             len: name.len(),

@@ -34,6 +34,24 @@ pub(crate) const fn lower_case_word(word: u64) -> u64 {
     word | (upper >> 2)
 }
 
+/// The first eight bytes of `bytes` as one big-endian word, padded with
+/// zeros when there are fewer: words compare as their bytes sort, and a
+/// name shorter than eight bytes (no name holds a zero byte) sorts before
+/// the names it starts. Built in a register: bytes stored one by one and
+/// read back as a word would stall the load.
+#[inline]
+pub(crate) fn head_word(bytes: &[u8]) -> u64 {
+    match bytes.first_chunk::<8>() {
+        Some(head) => u64::from_be_bytes(*head),
+        None => bytes
+            .iter()
+            .zip((0..8).rev())
+            .fold(0, |word, (&byte, place)| {
+                word | u64::from(byte) << (8 * place)
+            }),
+    }
+}
+
 /// Whether `name` is `lower`, a lower-case name, ignoring ASCII case:
 /// [`eq_ignore_case`] with one side lowered already.
 #[inline]
@@ -151,6 +169,17 @@ mod tests {
                 u64::from_be_bytes(lower),
                 "{byte:#x}"
             );
+        }
+    }
+
+    #[test]
+    fn head_words_are_the_first_eight_bytes_padded() {
+        for length in 0..12 {
+            let bytes: Vec<u8> = (1..=length).collect();
+            let mut padded = [0u8; 8];
+            let head = bytes.len().min(8);
+            padded[..head].copy_from_slice(&bytes[..head]);
+            assert_eq!(head_word(&bytes), u64::from_be_bytes(padded), "{bytes:?}");
         }
     }
 
