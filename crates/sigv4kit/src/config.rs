@@ -1141,33 +1141,35 @@ impl ConfigFile {
     /// error quotes the faulty value, which may hold the file's secret or
     /// session token (pasted into the wrong key): those are redacted from it.
     fn into_config(self) -> Result<SignerConfig, ConfigError> {
-        let secrets: Vec<zeroize::Zeroizing<String>> = self
-            .credentials
-            .iter()
-            .flat_map(|table| {
-                std::iter::once(table.secret_access_key.clone()).chain(table.session_token.clone())
-            })
-            .collect();
-        self.checked().map_err(|error| match error {
-            ConfigError::Invalid {
-                setting,
-                set_by,
-                reason,
-            } => ConfigError::Invalid {
-                setting,
-                set_by,
-                reason: secrets
-                    .iter()
-                    .filter(|secret| !secret.is_empty())
-                    .fold(reason, |reason, secret| {
-                        reason.replace(secret.as_str(), "<redacted>")
-                    }),
-            },
-            other => other,
-        })
+        self.checked().map_err(|error| self.redacted(error))
     }
 
-    fn checked(self) -> Result<SignerConfig, ConfigError> {
+    /// `error` with the file's secret and session token replaced by
+    /// `<redacted>` wherever a setting's error quotes them.
+    fn redacted(&self, error: ConfigError) -> ConfigError {
+        let ConfigError::Invalid {
+            setting,
+            set_by,
+            reason,
+        } = error
+        else {
+            return error;
+        };
+        let secrets = self.credentials.iter().flat_map(|table| {
+            std::iter::once(&table.secret_access_key).chain(&table.session_token)
+        });
+        ConfigError::Invalid {
+            setting,
+            set_by,
+            reason: secrets
+                .filter(|secret| !secret.is_empty())
+                .fold(reason, |reason, secret| {
+                    reason.replace(secret.as_str(), "<redacted>")
+                }),
+        }
+    }
+
+    fn checked(&self) -> Result<SignerConfig, ConfigError> {
         let invalid = |setting: &'static str| {
             move |error: sigv4kit_canon::CanonicalError| ConfigError::Invalid {
                 setting,
@@ -1175,12 +1177,12 @@ impl ConfigFile {
                 reason: error.to_string(),
             }
         };
-        let credentials = match self.credentials {
+        let credentials = match &self.credentials {
             Some(table) => Some(Arc::new(
                 Credentials::new(
-                    table.access_key_id,
+                    table.access_key_id.as_str(),
                     table.secret_access_key.as_str(),
-                    table.session_token.map(|token| token.as_str().to_owned()),
+                    table.session_token.as_deref().cloned(),
                 )
                 .map_err(|error| ConfigError::Invalid {
                     setting: "credentials",
@@ -1204,7 +1206,7 @@ impl ConfigFile {
                 .map(Region::new)
                 .transpose()
                 .map_err(invalid("region"))?,
-            region_set: match self.region_set {
+            region_set: match &self.region_set {
                 None => None,
                 Some(RegionSetSpec::Joined(joined)) => Some(
                     RegionSet::from_members(joined.split(',').map(str::trim))
@@ -1215,14 +1217,14 @@ impl ConfigFile {
                         .map_err(invalid("region_set"))?,
                 ),
             },
-            endpoint: self.endpoint,
+            endpoint: self.endpoint.clone(),
             preset: self
                 .preset
                 .as_deref()
                 .map(str::parse)
                 .transpose()?
                 .unwrap_or_default(),
-            profile: self.profile,
+            profile: self.profile.clone(),
             credentials,
             signing: SigningOverrides {
                 unsigned_payload: self.signing.unsigned_payload,
