@@ -37,7 +37,7 @@ pub fn bench_sigv4a_signing(c: &mut Criterion) {
     let floors = SignFloors::new();
     let p256_signer = EcdsaSigner::new();
     let aws_lc_signer = EcdsaSigner::with_engine(AwsLcEngine::new());
-    let without_ecdsa_signer = EcdsaSigner::with_engine(WithoutEcdsa::new());
+    let without_ecdsa_signer = EcdsaSigner::with_engine(WithoutEcdsa::answering_as(&floors));
     for fixture in fixtures() {
         let credentials = fixture.credentials();
         let url = fixture.url();
@@ -99,13 +99,13 @@ pub fn bench_sigv4a_signing(c: &mut Criterion) {
 struct WithoutEcdsa(DerSignature);
 
 impl WithoutEcdsa {
-    fn new() -> Self {
-        let key = derive_signing_key(ACCESS_KEY, SECRET.as_bytes()).unwrap();
-        Self(
-            AwsLcEngine::new()
-                .sign(&key, b"a signature of the usual length")
-                .unwrap(),
-        )
+    /// Answers with a signature of the raw aws-lc sign of `floors`.
+    fn answering_as(floors: &SignFloors) -> Self {
+        let signature = floors
+            .aws_lc_key
+            .sign_digest(&floors.aws_lc_digest)
+            .unwrap();
+        Self(DerSignature::from_der(signature.as_ref()).unwrap())
     }
 }
 
@@ -135,7 +135,7 @@ impl SigningEngine for WithoutEcdsa {
 
 /// The raw ECDSA P-256 signers of a 32-byte prehash with the derived key:
 /// what SigV4A cannot avoid.
-struct SignFloors {
+pub(crate) struct SignFloors {
     digest: [u8; 32],
     p256_key: p256::ecdsa::SigningKey,
     aws_lc_key: EcdsaKeyPair,
@@ -143,7 +143,7 @@ struct SignFloors {
 }
 
 impl SignFloors {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let key = derive_signing_key(ACCESS_KEY, SECRET.as_bytes()).unwrap();
         let scalar = scalar_bytes(&key);
         let digest: [u8; 32] =
@@ -190,8 +190,8 @@ pub(crate) struct VerifyFloors {
 }
 
 impl VerifyFloors {
-    pub(crate) fn new() -> Self {
-        let signs = SignFloors::new();
+    /// Verifies what the raw signs of `signs` sign, with their keys.
+    pub(crate) fn of(signs: &SignFloors) -> Self {
         Self {
             digest: signs.digest,
             p256_key: *signs.p256_key.verifying_key(),
@@ -251,7 +251,7 @@ pub fn bench_ecdsa_floors(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("ecdsa-verify");
-    VerifyFloors::new().bench_in(&mut group);
+    VerifyFloors::of(&floors).bench_in(&mut group);
     group.finish();
 }
 

@@ -12,7 +12,7 @@ use sigv4kit_hmac::{FingerprintedSecret, HmacSigner, HmacVerifier};
 use sigv4kit_signer::verifier::{FixedClock, Verifier, VerifyPolicy};
 use sigv4kit_signer::{Signer, SigningRegion};
 
-use crate::sigv4a::VerifyFloors;
+use crate::sigv4a::{SignFloors, VerifyFloors};
 use crate::{
     Fixture, UNIX_TIME, fixtures, params_in_turn, sign_in_turn, sign_with, sixteen_shapes,
 };
@@ -75,7 +75,7 @@ impl SignedSigv4 {
 }
 
 pub fn bench_verification(c: &mut Criterion) {
-    let verify_floors = VerifyFloors::new();
+    let verify_floors = VerifyFloors::of(&SignFloors::new());
     for fixture in fixtures() {
         let credentials = fixture.credentials();
         let headers = fixture.request_headers();
